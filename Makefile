@@ -1,0 +1,31 @@
+# The two commands of the README:
+#   make run   - set everything up and open the editor on the demo issue
+#                (with no display: export the demo issue to out/demo.pdf)
+#   make test  - set everything up and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/xjeditor demo
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	$(VENV)/bin/lint-imports
+
+bench: setup
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

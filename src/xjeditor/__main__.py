@@ -1,0 +1,5 @@
+import sys
+
+from xjeditor.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""xjeditor.app"""

@@ -1,0 +1,65 @@
+"""The ``xjeditor`` command line.
+
+Each sub-command lives in its own module of this package and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` to a callable taking the
+parsed arguments and returning the exit code. This package never imports Qt at module level:
+the GUI commands import ``xjeditor.app`` only when they run.
+
+Exit codes: 0 success, 1 a check found errors (preflight), 2 bad input or bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+# Sub-command modules, in the order ``--help`` lists them.
+COMMANDS = ["info", "typeset"]
+
+
+class CliError(Exception):
+    """A problem to report in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2, no usage dump
+        self.exit(2, f"xjeditor: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xjeditor", description="XJ Editor: 社区报排版 (Chinese community newspaper layout)")
+    parser.add_argument("--version", action="version", version=f"xjeditor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:  # a command still being built
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"xjeditor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("xjeditor: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
