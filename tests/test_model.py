@@ -1,0 +1,99 @@
+import datetime as dt
+
+import pytest
+
+from xjeditor.model import (
+    CMYK,
+    ZIHAO,
+    ImageAsset,
+    Issue,
+    Page,
+    PartKind,
+    Rect,
+    Story,
+    StoryPart,
+    TextFrame,
+    default_stylesheet,
+    describe_size,
+    mm_to_pt,
+    pt_to_mm,
+    pt_to_zihao,
+    zihao_to_pt,
+)
+
+
+def test_zihao_table_matches_spec_r31():
+    assert zihao_to_pt("小五") == 9.0
+    assert zihao_to_pt("五号") == 10.5
+    assert zihao_to_pt("初号") == 42.0
+    assert zihao_to_pt("八号") == 5.0
+    assert len(ZIHAO) == 16
+    sizes = list(ZIHAO.values())
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_size_names_round_trip_and_describe():
+    for name, pt in ZIHAO.items():
+        assert pt_to_zihao(pt) == name
+    assert pt_to_zihao(9.5) is None
+    assert describe_size(9) == "小五 (9 pt)"
+    assert describe_size(9.5) == "9.5 pt"
+    with pytest.raises(KeyError):
+        zihao_to_pt("大五")
+
+
+def test_mm_pt_conversion():
+    assert mm_to_pt(25.4) == pytest.approx(72.0)
+    assert pt_to_mm(9.0) == pytest.approx(3.175)
+
+
+def test_cmyk_validates_and_flags_rich_black():
+    with pytest.raises(ValueError):
+        CMYK(1.2, 0, 0, 0)
+    assert CMYK(1, 1, 1, 1).is_registration_black
+    assert not CMYK(0, 0, 0, 1).is_registration_black
+    assert CMYK(0.6, 0.4, 0.4, 1).total_ink == pytest.approx(240)
+
+
+def test_default_styles_follow_house_rules():
+    sheet = default_stylesheet()
+    body = sheet.paragraph["body"]
+    assert body.size == 9.0 and body.indent == 2.0 and body.line_gap == 0.5
+    assert sheet.paragraph["note"].font == "kai"
+    assert sheet.paragraph["subhead"].font == "hei"
+    assert all(s.size >= 7.5 for s in sheet.paragraph.values())  # nothing below 六号 (R32)
+
+
+def _issue_with_thread() -> Issue:
+    issue = Issue(date=dt.date(2021, 1, 15))
+    p1, p2 = Page(), Page()
+    p1.frames.append(TextFrame("f1", Rect(14, 100, 245, 200), columns=5, story="s1", next="f2"))
+    p2.frames.append(TextFrame("f2", Rect(14, 20, 245, 100), columns=5))
+    issue.pages = [p1, p2]
+    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, "主题"), StoryPart(PartKind.PARAGRAPH, "正文 一段。")])
+    return issue
+
+
+def test_thread_follows_next_across_pages_and_stops_on_cycles():
+    issue = _issue_with_thread()
+    chain = issue.story_frames("s1")
+    assert [(i, f.id) for i, f in chain] == [(0, "f1"), (1, "f2")]
+    issue.pages[1].frames[0].next = "f1"  # a cycle must not loop forever
+    assert [f.id for _, f in issue.story_frames("s1")] == ["f1", "f2"]
+
+
+def test_ids_images_and_counts():
+    issue = _issue_with_thread()
+    assert issue.new_id("f") == "f3"
+    assert issue.new_id("s") == "s2"
+    key = issue.add_image(ImageAsset(b"abc", "image/jpeg", "a.jpg"))
+    assert key == ImageAsset(b"abc", "image/jpeg").key and issue.images[key].extension == ".jpg"
+    assert issue.stories["s1"].headline == "主题"
+    assert issue.character_count == len("主题") + len("正文一段。")
+
+
+def test_rect_rejects_negative_sizes_and_intersects():
+    with pytest.raises(ValueError):
+        Rect(0, 0, -1, 5)
+    assert Rect(0, 0, 10, 10).intersects(Rect(5, 5, 10, 10))
+    assert not Rect(0, 0, 10, 10).intersects(Rect(10, 0, 5, 5))
