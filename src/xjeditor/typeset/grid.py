@@ -1,0 +1,145 @@
+"""Frame geometry: columns, the baseline grid, and runaround.
+
+A text frame is cut into columns; each column into rows of the body baseline grid (spec
+R27): every body line sits on a row, and headlines, photos and subheads take whole rows.
+Rows are laid out in the order text flows through a thread of frames (column by column,
+frame by frame), so the story flow just walks one list.
+
+All values here are points on the page (origin top-left of the trim box, y downward).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..model import ImageFrame, Page, TextFrame, mm_to_pt
+
+# Top of the ideographic em box above the baseline, in em. CJK fonts draw ideographs in an
+# em box from -0.12 to 0.88 em around the baseline; the grid places that box.
+EM_BOX_ASCENT = 0.88
+
+# A row narrower than this many body em (what runaround leaves) takes no text.
+MIN_ROW_EM = 2.0
+
+
+@dataclass(slots=True)
+class Row:
+    page: int  # page index in the issue
+    frame: str  # frame id
+    column: int  # column index in the frame
+    index: int  # row index in the column
+    x: float  # left edge of the measure
+    width: float  # measure; 0 when runaround leaves no room
+    top: float  # top of the em box of a body line on this row
+    baseline: float
+
+
+@dataclass(slots=True)
+class Column:
+    page: int
+    frame: str
+    index: int
+    x: float
+    width: float
+    top: float
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The body grid a frame is set on."""
+
+    size: float  # body size, pt
+    pitch: float  # body line pitch, pt
+
+    @classmethod
+    def for_body(cls, size: float, line_gap: float) -> "Grid":
+        return cls(size, size * (1.0 + line_gap))
+
+    def rows_in(self, height: float) -> int:
+        """How many body lines fit a height: the last line needs no gap below it."""
+        if height + 1e-6 < self.size:
+            return 0
+        return int(math.floor((height - self.size) / self.pitch + 1e-6)) + 1
+
+    def rows_for(self, height: float) -> int:
+        """Whole rows a block of this height takes (at least one)."""
+        return max(1, math.ceil((height - 1e-6) / self.pitch))
+
+
+def column_boxes(frame: TextFrame) -> list[tuple[float, float]]:
+    """(x, width) in points of each column of a text frame."""
+    x0 = mm_to_pt(frame.rect.x)
+    total = mm_to_pt(frame.rect.w)
+    gutter = mm_to_pt(frame.gutter)
+    n = max(1, frame.columns)
+    width = (total - gutter * (n - 1)) / n
+    return [(x0 + i * (width + gutter), width) for i in range(n)]
+
+
+def grid_warnings(frame: TextFrame, grid: Grid) -> list[str]:
+    """Spec R25: a column should hold a whole number of body characters."""
+    out = []
+    for _, width in column_boxes(frame)[:1]:
+        chars = width / grid.size
+        if abs(chars - round(chars)) > 0.02:
+            out.append(f"栏宽 {chars:.2f} 字，不是整字宽（字格）")
+    return out
+
+
+def exclusions(page: Page, *, skip: str = "") -> list[tuple[float, float, float, float]]:
+    """Rectangles (x0, y0, x1, y1) text keeps out of on a page: image frames with runaround."""
+    out = []
+    for f in page.frames:
+        if isinstance(f, ImageFrame) and f.runaround and f.id != skip:
+            g = f.runaround_gap
+            r = f.rect
+            out.append((mm_to_pt(r.x - g), mm_to_pt(r.y - g), mm_to_pt(r.right + g), mm_to_pt(r.bottom + g)))
+    return out
+
+
+def _free_interval(x0: float, x1: float, y0: float, y1: float,
+                   excl: list[tuple[float, float, float, float]]) -> tuple[float, float]:
+    """The widest horizontal interval of [x0, x1] not covered by an exclusion in band y0..y1."""
+    blocked = sorted((max(ex0, x0), min(ex1, x1)) for ex0, ey0, ex1, ey1 in excl
+                     if ey0 < y1 and y0 < ey1 and ex0 < x1 and x0 < ex1)
+    if not blocked:
+        return x0, x1
+    best = (x0, x0)
+    cursor = x0
+    for b0, b1 in blocked:
+        if b0 > cursor and b0 - cursor > best[1] - best[0]:
+            best = (cursor, b0)
+        cursor = max(cursor, b1)
+    if x1 - cursor > best[1] - best[0]:
+        best = (cursor, x1)
+    return best
+
+
+def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
+                  *, start_rows: dict[int, float] | None = None) -> list[Column]:
+    """The columns of a frame with their grid rows, runaround applied.
+
+    ``start_rows`` maps a column index to the y (pt) below which its rows begin (used for the
+    space a headline block takes); rows stay on the frame's grid.
+    """
+    top = mm_to_pt(frame.rect.y)
+    bottom = mm_to_pt(frame.rect.bottom)
+    excl = exclusions(page)
+    min_width = MIN_ROW_EM * grid.size
+    n_rows = grid.rows_in(bottom - top)
+    columns: list[Column] = []
+    for ci, (cx, cw) in enumerate(column_boxes(frame)):
+        col = Column(page_index, frame.id, ci, cx, cw, top)
+        first_y = (start_rows or {}).get(ci, top)
+        for ri in range(n_rows):
+            row_top = top + ri * grid.pitch
+            if row_top + 1e-6 < first_y:
+                continue
+            fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
+            width = fx1 - fx0 if fx1 - fx0 >= min_width else 0.0
+            col.rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top,
+                                row_top + EM_BOX_ASCENT * grid.size))
+        columns.append(col)
+    return columns
