@@ -24,7 +24,7 @@ def test_png_shows_glyphs_rules_boxes_and_placeholder(qapp, tmp_path):
 
     font = _font_path()
     page = DisplayPage(200, 100, items=[
-        Box(10, 10, 60, 40, stroke=1.0, fill=CMYK(0, 0, 0, 0.2)),
+        Box(10, 10, 60, 40, stroke=2.0, fill=CMYK(0, 0, 0, 0.2)),
         Rule(0, 80, 200, 80, width=2.0),
         GlyphRun("f", 20, 100, 40, "HH", (0.0, 40.0)),
         ImagePlacement((150, 10, 40, 40), 150, 10, 40, 40, None),
