@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from .. import __version__
 
 # Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ["info", "typeset"]
+COMMANDS = ["info", "typeset", "new", "render", "export", "preflight", "demo"]
 
 
 class CliError(Exception):
