@@ -1,0 +1,546 @@
+"""The display list drawn into a print-ready PDF with reportlab's canvas.
+
+Nothing is laid out here: every glyph run, rule, box and image is drawn where the
+display list puts it. What this module adds is what a printing plant needs:
+
+- text as one text object per run, each character at exactly ``x + xs[i]`` (one ``TJ``
+  with kerning-style adjustments), in subset-embedded fonts with ToUnicode maps
+  (``pdf_fonts``); no other font is referenced;
+- CMYK only, with black text overprinting (spec R44);
+- images cropped, downsampled and separated to CMYK JPEG (``pdf_images``); a placeholder
+  for an empty frame, and for an image that cannot be read (with a finding);
+- TrimBox, BleedBox and MediaBox on every page, crop marks on request (spec R41);
+- PDF/X-1a:2003 document keys (``pdfx``), byte-identical output for identical input.
+
+Coordinates: the display list has its origin at the top-left of the trim box with y
+down; PDF user space has its origin at the bottom-left of the MediaBox with y up. The
+trim box sits ``offset`` points in from the MediaBox's left and bottom edges, where
+``offset`` is the bleed plus, with marks, the room they take.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+
+from ..model import CMYK, ImageAsset, mm_to_pt
+from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
+from .pdf_fonts import CharCode, FontEmbedError, FontSubset, SfntFace
+from .pdf_images import ImageError, PreparedImage, prepare_image
+from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
+
+__all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "render_pdf"]
+
+PLACEHOLDER_FILL = CMYK(0, 0, 0, 0.12)
+PLACEHOLDER_LINE = CMYK(0, 0, 0, 0.45)
+PLACEHOLDER_LINE_WIDTH = 0.5  # points
+
+# Crop marks (spec R41): K100 hairlines on the trim lines' extensions, outside the bleed.
+MARK_WIDTH = 0.25  # points
+MARK_GAP = 6.0  # points between the bleed edge and the start of a mark
+MARK_LENGTH = 18.0  # points
+MARK_MARGIN = 6.0  # points of MediaBox beyond the marks' outer ends
+MARK_COLOR = CMYK(0, 0, 0, 1)
+
+MAX_IMAGE_THREADS = 4
+
+# A character overlapped by the next one by more than this (in em) gets a narrower
+# advance (see _PageWriter.glyph_run).
+NARROW_FROM_EM = 0.05
+
+# TJ adjustments are written with two decimals (1/100 000 em): at 100 pt that places a
+# character within 0.0005 pt, and rounding errors do not accumulate along a run.
+_TJ_DECIMALS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something the export noticed; the preflight report lists these.
+
+    ``code`` is a stable identifier (``image-unreadable``, ``image-missing``,
+    ``glyph-missing``, ``pdfx-no-output-intent``); ``en``/``zh`` are the message in
+    English and Simplified Chinese; ``page`` is the folio, ``ref`` the frame id, story id
+    or font key concerned.
+    """
+
+    code: str
+    en: str
+    zh: str
+    page: int | None = None
+    ref: str = ""
+
+
+class _RegistryLike(Protocol):  # pragma: no cover - typing only
+    def path(self, key: str) -> Path: ...
+
+
+FontResolver = Callable[[str], "str | Path | tuple[str | Path, int]"] | _RegistryLike
+
+
+def _num(v: float, decimals: int = 3) -> str:
+    """A PDF number: fixed-point, trailing zeros dropped, no "-0"."""
+    s = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+class _PrintCanvas(Canvas):
+    """reportlab's canvas without its page preamble.
+
+    The stock preamble selects the canvas's initial font (Helvetica, never embedded) on
+    every page and may set colours; a print PDF must reference no unembedded font and
+    this renderer sets every colour itself.
+    """
+
+    def _make_preamble(self) -> None:
+        self._preamble = ""
+
+
+# ---------------------------------------------------------------------------------
+# Fonts and images shared by all pages of one export
+# ---------------------------------------------------------------------------------
+
+
+class _FontBook:
+    """One ``FontSubset`` per font key, named F1, F2, ... in order of first use."""
+
+    def __init__(self, resolve: FontResolver) -> None:
+        self._resolve = resolve
+        self._subsets: dict[str, FontSubset] = {}
+        self._faces: dict[tuple[Path, int], SfntFace] = {}
+        self._by_face: dict[tuple[Path, int], FontSubset] = {}
+
+    def _locate(self, key: str) -> tuple[Path, int]:
+        r = self._resolve
+        if callable(r):
+            found = r(key)
+            if isinstance(found, tuple):
+                return Path(found[0]), int(found[1])
+            return Path(found), 0
+        index = r.index(key) if hasattr(r, "index") else 0
+        return Path(r.path(key)), index
+
+    def subset(self, key: str) -> FontSubset:
+        found = self._subsets.get(key)
+        if found is None:
+            where = self._locate(key)
+            found = self._by_face.get(where)  # two keys may name the same file
+            if found is None:
+                face = SfntFace(*where)
+                self._faces[where] = face
+                found = FontSubset(face, f"F{len(self._by_face) + 1}")
+                self._by_face[where] = found
+            self._subsets[key] = found
+        return found
+
+    def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
+        for subset in self._by_face.values():
+            if subset.used:
+                subset.add_to_document(doc)
+
+    def close(self) -> None:
+        for face in self._faces.values():
+            face.close()
+
+
+class _ImageBook:
+    """Prepared images as image XObjects, each made once per export.
+
+    ``prepare`` converts all images of the document up front on a few threads (Pillow
+    releases the GIL while decoding, resampling and encoding); XObjects are named in
+    drawing order, so the output does not depend on which thread finished first.
+    """
+
+    def __init__(self, doc: pdfdoc.PDFDocument, images: Mapping[str, ImageAsset]) -> None:
+        self._doc = doc
+        self._images = images
+        self._prepared: dict[tuple, PreparedImage | ImageError | None] = {}
+        self._names: dict[tuple, str] = {}
+
+    @staticmethod
+    def _key(item: ImagePlacement) -> tuple:
+        return (item.image, item.clip, item.ix, item.iy, item.iw, item.ih)
+
+    def display_name(self, key: str) -> str:
+        asset = self._images.get(key)
+        return (asset.original_name if asset else "") or key[:12]
+
+    def prepare(self, placements: Iterable[ImagePlacement]) -> None:
+        jobs: dict[tuple, ImagePlacement] = {}
+        for item in placements:
+            if item.image is not None and item.image in self._images:
+                jobs.setdefault(self._key(item), item)
+        jobs = {k: v for k, v in jobs.items() if k not in self._prepared}
+        if not jobs:
+            return
+        workers = min(len(jobs), os.cpu_count() or 1, MAX_IMAGE_THREADS)
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(self._prepare_one, jobs.values()))
+        else:
+            results = [self._prepare_one(item) for item in jobs.values()]
+        self._prepared.update(zip(jobs, results, strict=True))
+
+    def _prepare_one(self, item: ImagePlacement) -> PreparedImage | ImageError | None:
+        try:
+            return prepare_image(self._images[item.image], item.clip, item.ix, item.iy, item.iw, item.ih)
+        except ImageError as exc:
+            return exc
+
+    def get(self, item: ImagePlacement) -> tuple[str, PreparedImage] | None:
+        """(XObject name, prepared image), or None when nothing of it shows. Raises
+        KeyError for an unknown image key and ImageError for unreadable data."""
+        key = self._key(item)
+        if key not in self._prepared:
+            self._images[item.image]  # noqa: B018 - KeyError for an unknown image
+            self.prepare([item])
+        prepared = self._prepared[key]
+        if isinstance(prepared, ImageError):
+            raise prepared
+        if prepared is None:
+            return None
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = f"XJImage{len(self._names) + 1}"
+            self._doc.Reference(_image_xobject(prepared), pdfdoc.xObjectName(name))
+        return name, prepared
+
+
+def _image_xobject(im: PreparedImage) -> pdfdoc.PDFStream:
+    d = {
+        "Type": pdfdoc.PDFName("XObject"),
+        "Subtype": pdfdoc.PDFName("Image"),
+        "Width": im.width_px,
+        "Height": im.height_px,
+        "BitsPerComponent": 8,
+        "ColorSpace": pdfdoc.PDFName("DeviceCMYK"),
+        "Filter": pdfdoc.PDFName("DCTDecode"),
+    }
+    if im.inverted:
+        d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+    return pdfdoc.PDFStream(pdfdoc.PDFDictionary(d), im.jpeg)
+
+
+# ---------------------------------------------------------------------------------
+# One page
+# ---------------------------------------------------------------------------------
+
+
+class _PageWriter:
+    """Draws one display page on the canvas, tracking the state it has set so that
+    colours, overprint, line width and font are written only when they change."""
+
+    def __init__(self, canvas: _PrintCanvas, page: DisplayPage, offset: float, fonts: _FontBook,
+                 images: _ImageBook, findings: list[Finding]) -> None:
+        self.c = canvas
+        self.page = page
+        self.ox = offset
+        self.top = offset + page.height  # PDF y of the trim box's top edge
+        self.fonts = fonts
+        self.images = images
+        self.findings = findings
+        self._missing: dict[str, set[str]] = {}
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._fill: CMYK | None = None
+        self._stroke: CMYK | None = None
+        self._line_width: float | None = None
+        self._font: tuple[str, float] | None = None
+
+    # ---- state ----------------------------------------------------------
+    def save(self) -> None:
+        self.c.saveState()
+
+    def restore(self) -> None:
+        self.c.restoreState()
+        self._reset_state()  # Q brings back state set before q; forget what we knew
+
+    def fill(self, color: CMYK) -> None:
+        if color != self._fill:
+            self.c.setFillColorCMYK(color.c, color.m, color.y, color.k)
+            self._fill = color
+
+    def stroke(self, color: CMYK, width: float) -> None:
+        if color != self._stroke:
+            self.c.setStrokeColorCMYK(color.c, color.m, color.y, color.k)
+            self._stroke = color
+        if width != self._line_width:
+            self.c.setLineWidth(width)
+            self._line_width = width
+
+    def overprint(self, on: bool) -> None:
+        self.c.setFillOverprint(on)  # the canvas writes a gs only when it changes
+
+    # ---- items ----------------------------------------------------------
+    def draw(self) -> None:
+        # Overprint mode 1: with overprint on, a 0 in a CMYK fill leaves the plates
+        # below untouched, so K100 text over a picture keeps the picture's C, M, Y.
+        self.c.setOverprintMask(1)
+        for item in self.page.items:
+            if isinstance(item, GlyphRun):
+                self.glyph_run(item)
+            elif isinstance(item, Rule):
+                self.rule(item)
+            elif isinstance(item, Box):
+                self.box(item)
+            elif isinstance(item, ImagePlacement):
+                self.image(item)
+        for key, chars in self._missing.items():
+            text = "".join(sorted(chars))
+            self.findings.append(Finding(
+                "glyph-missing",
+                f"page {self.page.number}: font {key} has no glyph for {text}",
+                f"第 {self.page.number} 版：字体 {key} 缺字 {text}",
+                self.page.number, key,
+            ))
+
+    def glyph_run(self, run: GlyphRun) -> None:
+        if not run.text:
+            return
+        subset = self.fonts.subset(run.font)
+        codes: list[CharCode] = subset.encode(run.text)
+        size = run.size
+        unit = size / 1000.0  # text space units -> points
+        xs = run.xs
+        # Where the next character starts inside this one's advance (compressed
+        # punctuation), show this one with a narrower advance: the glyph is drawn the
+        # same, and text extraction sees boxes in order instead of an overlap (which
+        # pdftotext would take as a line break).
+        limit = NARROW_FROM_EM * size
+        for i in range(len(codes) - 1):
+            room = xs[i + 1] - xs[i]
+            if codes[i].width * unit - room > limit:
+                codes[i] = subset.code(run.text[i], round(max(0.0, room) / size * subset.units_per_em))
+        self.fill(run.color)
+        # Overprinting a colour without ink would make the text vanish.
+        self.overprint(run.overprint and run.color.total_ink > 0)
+        parts: list[str] = []
+        pending: list[str] = []
+        pos = xs[0]  # where the next glyph would go without adjustment, relative to run.x
+        last = len(codes) - 1
+        for i, code in enumerate(codes):
+            if code.missing:
+                self._missing.setdefault(run.font, set()).add(run.text[i])
+            pending.append(code.hex)
+            if i == last:
+                break
+            pos += code.width * unit
+            target = xs[i + 1]
+            adjust = round((pos - target) / unit, _TJ_DECIMALS)
+            if adjust:
+                parts.append(f"<{''.join(pending)}>")
+                parts.append(_num(adjust, _TJ_DECIMALS))
+                pending = []
+                pos -= adjust * unit
+        parts.append(f"<{''.join(pending)}>")
+        font = (subset.resource_name, size)
+        tf = "" if font == self._font else f"/{font[0]} {_num(size)} Tf "
+        self._font = font
+        x = self.ox + run.x + xs[0]
+        y = self.top - run.y
+        self.c.addLiteral(f"BT {tf}1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
+
+    def rule(self, rule: Rule) -> None:
+        if rule.width <= 0:
+            return
+        self.stroke(rule.color, rule.width)
+        self.c.line(self.ox + rule.x1, self.top - rule.y1, self.ox + rule.x2, self.top - rule.y2)
+
+    def box(self, box: Box) -> None:
+        stroke = box.stroke > 0
+        fill = box.fill is not None
+        if not (stroke or fill):
+            return
+        if fill:
+            self.fill(box.fill)
+            self.overprint(False)
+        if stroke:
+            self.stroke(box.stroke_color, box.stroke)
+        self.c.rect(self.ox + box.x, self.top - box.y - box.h, box.w, box.h, stroke=int(stroke), fill=int(fill))
+
+    def image(self, item: ImagePlacement) -> None:
+        if item.image is None:
+            self.placeholder(item.clip)
+            return
+        try:
+            made = self.images.get(item)
+        except KeyError:
+            self.placeholder(item.clip)
+            self.findings.append(Finding(
+                "image-missing",
+                f"page {self.page.number}: image {item.image[:12]} of frame {item.frame or '?'} is not in the issue",
+                f"第 {self.page.number} 版：图框 {item.frame or '?'} 的图片 {item.image[:12]} 不在本期文件中",
+                self.page.number, item.frame,
+            ))
+            return
+        except ImageError as exc:
+            self.placeholder(item.clip)
+            name = self.images.display_name(item.image)
+            self.findings.append(Finding(
+                "image-unreadable",
+                f"page {self.page.number}: image {name} of frame {item.frame or '?'} cannot be read ({exc})",
+                f"第 {self.page.number} 版：图框 {item.frame or '?'} 的图片 {name} 无法读取（{exc}）",
+                self.page.number, item.frame,
+            ))
+            return
+        if made is None:
+            return
+        name, im = made
+        cx, cy, cw, ch = item.clip
+        self.save()
+        path = self.c.beginPath()
+        path.rect(self.ox + cx, self.top - cy - ch, cw, ch)
+        self.c.clipPath(path, stroke=0, fill=0)
+        internal = pdfdoc.xObjectName(name)
+        self.c.addLiteral(f"{_num(im.w, 4)} 0 0 {_num(im.h, 4)} {_num(self.ox + im.x, 4)} "
+                          f"{_num(self.top - im.y - im.h, 4)} cm /{internal} Do")
+        self.c._formsinuse.append(name)  # lists the XObject in this page's resources
+        self.restore()
+
+    def placeholder(self, clip: tuple[float, float, float, float]) -> None:
+        """A light grey box with a diagonal cross: an empty or unreadable image."""
+        cx, cy, cw, ch = clip
+        x0, y0 = self.ox + cx, self.top - cy - ch
+        x1, y1 = x0 + cw, y0 + ch
+        self.fill(PLACEHOLDER_FILL)
+        self.overprint(False)
+        self.stroke(PLACEHOLDER_LINE, PLACEHOLDER_LINE_WIDTH)
+        self.c.rect(x0, y0, cw, ch, stroke=1, fill=1)
+        self.c.line(x0, y0, x1, y1)
+        self.c.line(x0, y1, x1, y0)
+
+    def crop_marks(self, bleed: float) -> None:
+        """Eight marks on the extensions of the trim edges, starting outside the bleed."""
+        x0, y0 = self.ox, self.ox
+        x1, y1 = x0 + self.page.width, y0 + self.page.height
+        near, far = bleed + MARK_GAP, bleed + MARK_GAP + MARK_LENGTH
+        self.stroke(MARK_COLOR, MARK_WIDTH)
+        for x in (x0, x1):
+            self.c.line(x, y0 - far, x, y0 - near)
+            self.c.line(x, y1 + near, x, y1 + far)
+        for y in (y0, y1):
+            self.c.line(x0 - far, y, x0 - near, y)
+            self.c.line(x1 + near, y, x1 + far, y)
+
+
+# ---------------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------------
+
+
+def page_offset(bleed: float, marks: bool) -> float:
+    """Distance in points from the MediaBox's lower-left corner to the trim box's."""
+    return bleed + (MARK_GAP + MARK_LENGTH + MARK_MARGIN if marks else 0.0)
+
+
+def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
+              images: Mapping[str, ImageAsset] | None = None, title: str = "",
+              bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
+              output_intent: OutputIntent | None = None) -> tuple[bytes, list[Finding]]:
+    """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
+    findings: list[Finding] = []
+    canvas = _PrintCanvas(
+        io.BytesIO(),  # never written: getpdfdata() returns the bytes
+        invariant=1,
+        pageCompression=1,
+        pdfVersion=PDFX_PDF_VERSION,
+        enforceColorSpace="cmyk",
+    )
+    doc = canvas._doc
+    install_info(doc, title, pdfx=pdfx)
+    book = _FontBook(fonts)
+    image_book = _ImageBook(doc, images or {})
+    image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
+    try:
+        for page in pages:
+            bleed = page.bleed if bleed_mm is None else mm_to_pt(bleed_mm)
+            offset = page_offset(bleed, marks)
+            canvas.setPageSize((page.width + 2 * offset, page.height + 2 * offset))
+            canvas.setTrimBox((offset, offset, offset + page.width, offset + page.height))
+            canvas.setBleedBox((offset - bleed, offset - bleed,
+                                offset + page.width + bleed, offset + page.height + bleed))
+            writer = _PageWriter(canvas, page, offset, book, image_book, findings)
+            if marks:  # keep the page's content off the marks
+                writer.save()
+                path = canvas.beginPath()
+                path.rect(offset - bleed, offset - bleed, page.width + 2 * bleed, page.height + 2 * bleed)
+                canvas.clipPath(path, stroke=0, fill=0)
+                writer.draw()
+                writer.restore()
+                writer.crop_marks(bleed)
+            else:
+                writer.draw()
+            _finish_page(canvas)
+        book.add_to_document(doc)
+    finally:
+        book.close()
+    if output_intent is not None:
+        attach_output_intent(doc, output_intent)
+    elif pdfx:
+        findings.append(Finding(
+            "pdfx-no-output-intent",
+            "no output intent (CMYK profile) is embedded yet: the file is not a complete PDF/X-1a",
+            "尚未嵌入输出意图（CMYK 特性文件）：文件还不是完整的 PDF/X-1a",
+        ))
+    return canvas.getpdfdata(), findings
+
+
+def _finish_page(canvas: _PrintCanvas) -> None:
+    """Close the page; give it a Flate-only content stream (reportlab would also
+    ASCII85-encode it, a quarter larger) and let its content decide the document ID."""
+    stream_text = "\n".join(canvas._code)
+    canvas._doc.updateSignature(stream_text)
+    canvas.showPage()
+    page = canvas._doc.Pages.pages[-1]
+    page.Contents = pdfdoc.PDFStream(content=page.stream, filters=[pdfdoc.PDFZCompress])
+
+
+def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
+               images: Mapping[str, ImageAsset] | None = None, title: str = "",
+               bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
+               output_intent: OutputIntent | None = None) -> list[Finding]:
+    """Write the display pages as a print PDF; returns the findings.
+
+    A missing, unreadable or broken image never stops the export: it is drawn as a
+    placeholder and reported. A font that cannot be embedded does (``FontEmbedError``,
+    or the resolver's own error for an unknown key), and nothing is written then.
+
+    ``fonts`` maps a run's font key to its TrueType file: a callable returning a path
+    (or ``(path, face index)`` for a collection), or a ``FontRegistry``. ``images`` maps
+    image keys to assets. ``bleed_mm`` overrides every page's own ``bleed`` (None keeps
+    them). ``marks`` adds crop marks and the MediaBox room for them. ``pdfx`` writes the
+    PDF/X-1a:2003 keys; ``output_intent`` embeds the output profile.
+
+    A path is written through a temporary file in the same folder and then renamed, so
+    an existing file is never left half-written.
+    """
+    data, findings = build_pdf(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
+                               marks=marks, pdfx=pdfx, output_intent=output_intent)
+    if hasattr(out, "write"):
+        out.write(data)
+        return findings
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return findings
