@@ -2,6 +2,7 @@
 
 from .issue import (
     BoxFrame,
+    IMAGE_EXTENSIONS,
     FitMode,
     Frame,
     ImageAsset,

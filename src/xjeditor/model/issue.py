@@ -119,6 +119,10 @@ class Page:
         return None
 
 
+# Image types an issue may hold, with the extension their package member gets.
+IMAGE_EXTENSIONS: dict[str, str] = {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}
+
+
 @dataclass
 class ImageAsset:
     """A placed image's original bytes; stored in the issue file under its hash."""
@@ -133,7 +137,7 @@ class ImageAsset:
 
     @property
     def extension(self) -> str:
-        return {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}.get(self.media_type, ".bin")
+        return IMAGE_EXTENSIONS.get(self.media_type, ".bin")
 
 
 @dataclass
