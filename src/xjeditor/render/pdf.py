@@ -445,7 +445,8 @@ def page_offset(bleed: float, marks: bool) -> float:
 def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
               images: Mapping[str, ImageAsset] | None = None, title: str = "",
               bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
-              output_intent: OutputIntent | None = None) -> tuple[bytes, list[Finding]]:
+              output_intent: OutputIntent | None = None,
+              progress: Callable[[int, int], None] | None = None) -> tuple[bytes, list[Finding]]:
     """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
@@ -461,7 +462,7 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
     image_book = _ImageBook(doc, images or {})
     image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
     try:
-        for page in pages:
+        for number, page in enumerate(pages, 1):
             bleed = page.bleed if bleed_mm is None else mm_to_pt(bleed_mm)
             offset = page_offset(bleed, marks)
             canvas.setPageSize((page.width + 2 * offset, page.height + 2 * offset))
@@ -480,6 +481,8 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
             else:
                 writer.draw()
             _finish_page(canvas)
+            if progress is not None:
+                progress(number, len(pages))
         book.add_to_document(doc)
     finally:
         book.close()
@@ -507,7 +510,8 @@ def _finish_page(canvas: _PrintCanvas) -> None:
 def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
-               output_intent: OutputIntent | None = None) -> list[Finding]:
+               output_intent: OutputIntent | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[Finding]:
     """Write the display pages as a print PDF; returns the findings.
 
     A missing, unreadable or broken image never stops the export: it is drawn as a
@@ -524,7 +528,7 @@ def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, 
     an existing file is never left half-written.
     """
     data, findings = build_pdf(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
-                               marks=marks, pdfx=pdfx, output_intent=output_intent)
+                               marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress)
     if hasattr(out, "write"):
         out.write(data)
         return findings
