@@ -1,0 +1,310 @@
+"""Stage 1 of composition: a paragraph's characters as flat arrays ready for breaking.
+
+Everything is per character, in points, in plain lists (no object per character):
+
+``w[c]``      box width of character ``c`` (punctuation already at its style's width and
+              compressed against its neighbours, R9-R14)
+``g[c]``      glue before ``c`` (Han-Latin spacing R19, a word space, 0), sparse dict
+``goff[c]``   where the glyph is drawn relative to its box (R10), sparse dict
+``brk[c]``    1 when a line may end at offset ``c`` (not inside a unit R5/R6, not against
+              避头尾 R1-R4), a ``bytearray`` so ``find``/``rfind`` search it at C speed
+``ub[c]``     1 at every unit boundary (used only by the R6 fallback)
+``gp[c]``     1 when justification may add space before ``c`` (R21)
+``etrim``     how much the box of ``c`` loses when it ends a line (R11), sparse
+``strim``     how much the box of ``c`` loses when it starts a line (R12), sparse
+
+and prefix sums (``cum``, ``cgp``, glue stretch) so that the width of any candidate line
+is O(1) and the break search is a ``bisect``.
+
+Spaces never become units: a run of spaces is glue carried by the character after it, so a
+line edge drops it (R7) and a space between Han and Latin is replaced by the R19 spacing.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from itertools import accumulate
+from typing import Any
+
+from .charclass import BLANK_RIGHT_CLASSES, classify, prohibited_regexes
+from .punct import SHRINK_LEVEL, PunctProfile
+
+# Units longer than one character (R5, R6).
+# Dashes and ellipses pair up from the left; an odd one joins the last pair.
+_UNIT_RE = re.compile(r"[yg]?L+(?:[sg]+L+)*u?|DDD(?!D)|DD|EEE(?!E)|EE|QQ")
+# Spaces / forced breaks, and Han-Latin boundaries without a space (R19).
+_GLUE_RE = re.compile(r"[SN]+|(?<=H)(?=[yg]?L)|(?<=[Lu])(?=H)")
+_PUNCT_RE = re.compile(r"[PFQCOMTVDE]")
+# Boundaries inside Latin text that take no justification space: before ASCII closing and
+# separator marks, after an ASCII opening bracket.
+_ATTACHED_RE = re.compile(r"(?<=[Lsgabyu])[asgu]|(?<=b)[Lsgabyu]")
+
+_HAN_LATIN_Q = "Lyg"  # a Latin unit starts with one of these
+_HAN_LATIN_P = "Lu"  # ... and ends with one of these
+_CJK_PUNCT = "PFQCOMTVDE"
+
+
+class _Advances(dict):
+    """Advance widths in em of one FontMetrics, filled on first use."""
+
+    __slots__ = ("metrics",)
+
+    def __init__(self, metrics: Any) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+    def __missing__(self, ch: str) -> float:
+        v = float(self.metrics.advance(ch))
+        self[ch] = v
+        return v
+
+
+_ADV_WEAK: "weakref.WeakKeyDictionary[Any, _Advances]" = weakref.WeakKeyDictionary()
+_ADV_STRONG: dict[int, tuple[Any, _Advances]] = {}
+
+
+def advances(metrics: Any) -> _Advances:
+    try:
+        return _ADV_WEAK[metrics]
+    except KeyError:
+        adv = _ADV_WEAK[metrics] = _Advances(metrics)
+        return adv
+    except TypeError:  # not weak-referenceable: keep it alive with its cache
+        got = _ADV_STRONG.get(id(metrics))
+        if got is None or got[0] is not metrics:
+            got = _ADV_STRONG[id(metrics)] = (metrics, _Advances(metrics))
+        return got[1]
+
+
+class Prepared:
+    """The arrays of one paragraph (see the module docstring)."""
+
+    __slots__ = ("text", "k", "n", "w", "g", "goff", "brk", "ub", "gp", "etrim", "strim",
+                 "cum", "gx", "cgp", "cws", "chl", "ws_cap", "hl_cap", "ws_shrink", "hl_shrink",
+                 "pshrink", "forced", "sizes", "size", "run_bounds", "adv", "profile")
+
+    def size_at(self, c: int) -> float:
+        return self.size if self.sizes is None else self.sizes[c]
+
+
+def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctProfile,
+            kinsoku: str, han_latin: float) -> Prepared:
+    """``runs``: (start, end, size in pt, FontMetrics) covering ``text`` in order."""
+    n = len(text)
+    k = classify(text)
+    P = Prepared()
+    P.text, P.k, P.n, P.profile = text, k, n, prof
+    P.run_bounds = [(a, b) for a, b, _, _ in runs]
+
+    # Widths in em from each run's font, then in points.
+    if len(runs) == 1:
+        size = runs[0][2]
+        adv = list(map(advances(runs[0][3]).__getitem__, text))
+        w = [a * size for a in adv]
+        sizes = None
+    else:
+        adv, w, sizes = [], [], []
+        for a, b, sz, m in runs:
+            part = list(map(advances(m).__getitem__, text[a:b]))
+            adv.extend(part)
+            w.extend([x * sz for x in part])
+            sizes.extend([sz] * (b - a))
+        size = runs[0][2] if runs else 0.0
+    P.size, P.sizes, P.adv = size, sizes, adv
+
+    brk = bytearray(b"\x01") * (n + 1)
+    brk[0] = 0
+    ub = bytearray(b"\x01") * (n + 1)
+    ub[0] = 0
+    gp = bytearray(b"\x01") * n
+    if n:
+        gp[0] = 0
+    g: dict[int, float] = {}
+    goff: dict[int, float] = {}
+    etrim: dict[int, float] = {}
+    strim: dict[int, float] = {}
+    ws_cap: dict[int, float] = {}
+    hl_cap: dict[int, float] = {}
+    ws_shrink: dict[int, float] = {}
+    hl_shrink: dict[int, float] = {}
+    pshrink: dict[int, tuple[int, float, str]] = {}
+    forced: list[tuple[int, int]] = []
+    qpair: set[int] = set()
+    long_starts: list[int] = []  # starts of the 2-em dash and ellipsis units
+    zeros = bytes(64)
+
+    def sz(c: int) -> float:
+        return size if sizes is None else sizes[c]
+
+    # --- units (R5, R6): no break and no justification space inside them
+    for m in _UNIT_RE.finditer(k):
+        s, e = m.span()
+        ln = e - s - 1
+        if ln <= 0:
+            continue
+        z = zeros[:ln] if ln <= 64 else bytes(ln)
+        brk[s + 1:e] = z
+        ub[s + 1:e] = z
+        gp[s + 1:e] = z
+        if k[s] == "Q":
+            qpair.add(s)
+            qpair.add(s + 1)
+        elif k[s] in "DE":
+            long_starts.append(s)
+
+    # --- spaces, forced breaks and Han-Latin spacing (R7, R19)
+    if "S" in k or "N" in k or "H" in k:
+        for m in _GLUE_RE.finditer(k):
+            s, e = m.span()
+            if s == e:  # Han next to Latin, no space in the source
+                if han_latin > 0.0:
+                    sp = han_latin * sz(s)
+                    g[s] = sp
+                    hl_cap[s] = sp / 3.0  # 1/4 em stretches to 1/3 em
+                    hl_shrink[s] = sp * 0.5
+                continue
+            for c in range(s, e):
+                w[c] = 0.0
+                gp[c] = 0
+            if "N" in k[s:e]:
+                forced.append((s, e))
+                continue
+            if s == 0 or e == n:
+                continue
+            p, q = k[s - 1], k[e]
+            if (p == "H" and q in _HAN_LATIN_Q) or (p in _HAN_LATIN_P and q == "H"):
+                if han_latin > 0.0:
+                    sp = han_latin * sz(e)
+                    g[e] = sp
+                    hl_cap[e] = sp / 3.0  # 1/4 em stretches to 1/3 em
+                    hl_shrink[e] = sp * 0.5
+            elif p in _CJK_PUNCT or q in _CJK_PUNCT:
+                pass  # CJK punctuation carries its own space
+            else:  # a word space
+                em = sz(e)
+                sp = adv[s] * sz(s)
+                g[e] = sp
+                ws_cap[e] = max(0.0, 0.5 * em - sp)
+                ws_shrink[e] = max(0.0, sp - 0.25 * em)
+
+    # --- 避头尾 (R1-R4): a forbidden edge forbids every break that would create it,
+    # including breaks at spaces next to the mark.
+    if kinsoku != "none":
+        start_re, end_re = prohibited_regexes(kinsoku)
+        starts = [m.start() for m in start_re.finditer(text)] if start_re else []
+        # a lone dash may not start a line; the 2-em dash and ellipsis may, except in
+        # strict mode (R3)
+        if long_starts:
+            if kinsoku == "strict":
+                starts.extend(long_starts)
+            else:
+                ls = set(long_starts)
+                starts = [c for c in starts if c not in ls]
+        for c in starts:
+            brk[c] = 0
+            j = c - 1
+            while j > 0 and k[j] == "S":
+                brk[j] = 0
+                j -= 1
+        if end_re is not None:
+            for m in end_re.finditer(text):
+                j = m.start() + 1
+                brk[j] = 0
+                while j < n and k[j] == "S":
+                    j += 1
+                    brk[j] = 0
+
+    # --- punctuation widths, glyph offsets, compression (R9-R14)
+    box = prof.box
+    if any(ch in k for ch in _CJK_PUNCT):
+        adjacent = prof.adjacent
+        wide = [c for c in "PFQCO" if box[c] > 0.5]  # marks that can lose a half em
+        plist: list[int] = []
+        for m in _PUNCT_RE.finditer(k):
+            c = m.start()
+            cls = k[c]
+            em = size if sizes is None else sizes[c]
+            bw = 0.5 if c in qpair else box[cls]
+            wc = w[c] = bw * em
+            if cls == "O":
+                off = (bw - adv[c]) * em
+                if off:
+                    goff[c] = off
+            elif cls in "MTVDE":
+                off = (bw - adv[c]) * 0.5 * em
+                if off:
+                    goff[c] = off
+            if wide:
+                plist.append(c)
+                if adjacent and c > 0 and cls in "PFQCO":
+                    pc = c - 1
+                    pk = k[pc]
+                    if pk in BLANK_RIGHT_CLASSES and pc not in qpair:
+                        ph = 0.5 * (size if sizes is None else sizes[pc])
+                        if w[pc] > ph + 1e-9:
+                            w[pc] = ph  # 。” 》， ：“ ）（ take 1.5 em (R13)
+                    elif cls == "O" and pk == "O" and wc > 0.5 * em + 1e-9:
+                        d = wc - 0.5 * em  # “《: the second opening loses its leading half
+                        w[c] = wc - d
+                        goff[c] = goff.get(c, 0.0) - d
+        end_trim = prof.end_trim
+        start_trim = prof.start_trim
+        shrink = prof.shrink
+        for c in plist:
+            cls = k[c]
+            if c in qpair:
+                continue
+            extra = w[c] - 0.5 * (size if sizes is None else sizes[c])
+            if extra <= 1e-9:
+                continue
+            if cls in end_trim:
+                etrim[c] = extra
+            if cls == "O" and start_trim:
+                strim[c] = extra
+            if shrink:
+                lvl = SHRINK_LEVEL.get(cls)
+                if lvl is not None:
+                    pshrink[c] = (lvl, extra, cls)
+
+    # --- no justification space inside Latin text next to ASCII marks
+    if "a" in k or "b" in k or "s" in k or "u" in k or "g" in k:
+        for m in _ATTACHED_RE.finditer(k):
+            gp[m.start()] = 0
+
+    # --- prefix sums
+    if g:
+        wg = w[:]
+        for c, v in g.items():
+            wg[c] += v
+        cum = list(accumulate(wg, initial=0.0))
+        gx = cum[:n]
+        for c, v in g.items():
+            gx[c] += v
+    else:
+        cum = list(accumulate(w, initial=0.0))
+        gx = cum[:n]
+    for c, v in goff.items():
+        gx[c] += v
+    P.cum, P.gx = cum, gx
+    P.cgp = list(accumulate(gp))
+    if ws_cap:
+        arr = [0.0] * n
+        for c, v in ws_cap.items():
+            arr[c] = v
+        P.cws = list(accumulate(arr))
+    else:
+        P.cws = None
+    if hl_cap:
+        arr = [0.0] * n
+        for c, v in hl_cap.items():
+            arr[c] = v
+        P.chl = list(accumulate(arr))
+    else:
+        P.chl = None
+    P.w, P.g, P.goff, P.brk, P.ub, P.gp = w, g, goff, brk, ub, gp
+    P.etrim, P.strim = etrim, strim
+    P.ws_cap, P.hl_cap, P.ws_shrink, P.hl_shrink = ws_cap, hl_cap, ws_shrink, hl_shrink
+    P.pshrink, P.forced = pshrink, forced
+    return P

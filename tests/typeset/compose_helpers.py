@@ -1,0 +1,47 @@
+"""Shared helpers for the composer tests (synthetic widths: Han and CJK marks 1 em,
+Latin letters and digits 1/2 em, a space 1/4 em; size 10 pt so 1 em = 10 pt)."""
+
+from __future__ import annotations
+
+from xjeditor.typeset.compose import ComposeOptions, ComposedParagraph, Run, compose_paragraph
+from xjeditor.typeset.metrics import SyntheticMetrics
+
+SIZE = 10.0
+DROPPABLE = " \t\u2002\u2003\u2009\n\u2028"  # what a line edge may drop
+EM = SIZE
+METRICS = SyntheticMetrics()
+
+
+def comp(text: str, em: float, *, size: float = SIZE, metrics=METRICS, **opts) -> ComposedParagraph:
+    opts.setdefault("punct", "gb")
+    return compose_paragraph((Run(text, "song", size, metrics),), em * size, ComposeOptions(**opts))
+
+
+def texts(para: ComposedParagraph) -> list[str]:
+    return [ln.text for ln in para.lines]
+
+
+def xs(line) -> list[float]:
+    out: list[float] = []
+    for seg in line.segments:
+        out.extend(seg.xs)
+    return out
+
+
+def x_of(line, index: int) -> float:
+    """x of the character at paragraph offset ``index`` on ``line``."""
+    for seg in line.segments:
+        if seg.start <= index < seg.start + len(seg.text):
+            return seg.xs[index - seg.start]
+    raise IndexError(index)
+
+
+def check_reassembles(text: str, para: ComposedParagraph) -> None:
+    """The lines give back the text exactly, apart from spaces dropped at line edges."""
+    pos = 0
+    for ln in para.lines:
+        assert text[pos:ln.start].strip(DROPPABLE) == "", (text, pos, ln.start)
+        assert ln.text == text[ln.start:ln.end]
+        assert "".join(s.text for s in ln.segments) == ln.text
+        pos = ln.end
+    assert text[pos:].strip(DROPPABLE) == ""
