@@ -314,11 +314,12 @@ class FileFontMetrics:
         return w is not None
 
     def missing(self, text: str) -> list[str]:
-        seen: dict[str, None] = {}
-        for ch in text:
-            if ch not in seen and not self.has_glyph(ch) and not _never_reported(ch):
-                seen[ch] = None
-        return list(seen)
+        memo = self._memo
+        lacking = [ch for ch in set(text) if (memo[ch] if ch in memo else self._lookup(ch)) is None
+                   and not _never_reported(ch)]
+        if not lacking:
+            return []
+        return sorted(lacking, key=text.index)  # first-seen order
 
     def codepoints(self) -> Iterator[int]:
         """Every code point the font maps, in order."""

@@ -137,7 +137,10 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
             row_top = top + ri * grid.pitch
             if row_top + 1e-6 < first_y:
                 continue
-            fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
+            if excl:
+                fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
+            else:
+                fx0, fx1 = cx, cx + cw
             width = fx1 - fx0 if fx1 - fx0 >= min_width else 0.0
             col.rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top,
                                 row_top + EM_BOX_ASCENT * grid.size))

@@ -1,0 +1,613 @@
+"""Story composition and flow: a story's parts set in their styles and flowed through the
+columns of its thread of frames.
+
+The order of work for one story:
+
+1. the *head* — column tag, 引题, 主题, 副题 and the boxed 编者按 — is set across the
+   headline span of the first frame and takes whole grid rows (spec R27, R34);
+2. the *body* — byline, paragraphs, 小标题, photos with captions — is flowed row by row
+   through the columns below it, then on through threaded frames, with jump lines where the
+   thread changes page (R35);
+3. the columns of the last frame are balanced (R28), and what does not fit is reported as
+   the copyfit figure editors work by (超 N 字 / 缺 N 行).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import (
+    HEADLINE_KINDS,
+    Align,
+    Issue,
+    ParagraphStyle,
+    PartKind,
+    Story,
+    StoryPart,
+    TextFrame,
+    mm_to_pt,
+)
+from .compose import ComposedParagraph, ComposeOptions, Run, compose_paragraph
+from .display import Box, GlyphRun, ImagePlacement, Item
+from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns, grid_warnings
+from .metrics import FontMetrics
+
+
+class FontSource:
+    """What story composition needs from the font registry."""
+
+    def metrics(self, key: str) -> FontMetrics: ...  # pragma: no cover - protocol
+
+    def fallbacks(self, key: str) -> list[str]: ...  # pragma: no cover - protocol
+
+
+# --------------------------------------------------------------------------- copyfit
+
+
+@dataclass
+class Copyfit:
+    overset_chars: int = 0  # characters that did not fit (超 N 字)
+    overset_lines: int = 0
+    underset_lines: int = 0  # empty rows left in the last frame (缺 N 行)
+
+    @property
+    def status(self) -> str:
+        if self.overset_chars or self.overset_lines:
+            return f"超 {self.overset_chars} 字" if self.overset_chars else f"超 {self.overset_lines} 行"
+        if self.underset_lines:
+            return f"缺 {self.underset_lines} 行"
+        return "正好"
+
+    @property
+    def fits(self) -> bool:
+        return not (self.overset_chars or self.overset_lines)
+
+
+@dataclass
+class StoryLayout:
+    story: str
+    items: dict[int, list[Item]] = field(default_factory=dict)  # page index -> items
+    copyfit: Copyfit = field(default_factory=Copyfit)
+    warnings: list[str] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)  # character -> font key lacking it
+    pages: list[int] = field(default_factory=list)  # page indexes the story appears on
+    jumps: list[tuple[int, int]] = field(default_factory=list)  # (from page, to page) indexes
+
+    def add(self, page: int, item: Item) -> None:
+        self.items.setdefault(page, []).append(item)
+
+
+# --------------------------------------------------------------------------- runs and lines
+
+
+class Setter:
+    """Turns parts into composer runs and composed lines into glyph runs."""
+
+    def __init__(self, issue: Issue, fonts: FontSource, layout: StoryLayout) -> None:
+        self.issue = issue
+        self.fonts = fonts
+        self.layout = layout
+
+    def style(self, part: StoryPart) -> ParagraphStyle:
+        styles = self.issue.styles.paragraph
+        style = styles.get(part.style_name) or styles.get("body")
+        if style is None:
+            raise KeyError(f"style {part.style_name!r} is not in the style sheet")
+        return style
+
+    def runs(self, text: str, style: ParagraphStyle, spans: Sequence[tuple[int, int, str]] = ()) -> list[Run]:
+        """Runs of ``text`` in the style's font, character styles applied, and characters the
+        font lacks taken from its fallbacks (reported when no fallback has them either)."""
+        pieces: list[tuple[str, str, float]] = []  # (text, font key, size)
+        cuts = sorted({0, len(text), *[p for s, e, _ in spans for p in (s, e) if 0 <= p <= len(text)]})
+        cstyles = self.issue.styles.character
+        for a, b in zip(cuts, cuts[1:]):
+            font, size = str(style.font), style.size
+            for s, e, name in spans:
+                cs = cstyles.get(name)
+                if cs and s <= a and b <= e:
+                    font = str(cs.font or font)
+                    size = cs.size or size
+            pieces.extend(self._with_fallbacks(text[a:b], font, size))
+        return [Run(t, f, s, self.fonts.metrics(f)) for t, f, s in pieces if t]
+
+    def _with_fallbacks(self, text: str, font: str, size: float) -> list[tuple[str, str, float]]:
+        primary = self.fonts.metrics(font)
+        lacking = primary.missing(text)
+        if not lacking:
+            return [(text, font, size)]
+        chain = self.fonts.fallbacks(font)
+        owner: dict[str, str] = {}
+        for ch in lacking:
+            for fb in chain:
+                if self.fonts.metrics(fb).has_glyph(ch):
+                    owner[ch] = fb
+                    break
+            else:
+                self.layout.missing.setdefault(ch, font)
+        out: list[tuple[str, str, float]] = []
+        for ch in text:
+            f = owner.get(ch, font)
+            if out and out[-1][1] == f:
+                out[-1] = (out[-1][0] + ch, f, size)
+            else:
+                out.append((ch, f, size))
+        return out
+
+    def glyph_runs(self, line, x: float, baseline: float, color, page: int, story: str) -> None:
+        for seg in line.segments:
+            if not seg.text:
+                continue
+            self.layout.add(page, GlyphRun(seg.font, seg.size, x, baseline, seg.text, tuple(seg.xs),
+                                           color=color, story=story))
+
+
+def _options(style: ParagraphStyle, *, indent: float | None = None, align: Align | None = None) -> ComposeOptions:
+    opts = ComposeOptions.from_style(style)
+    if indent is not None:
+        opts = opts.with_(indent=indent)
+    if align is not None:
+        opts = opts.with_(align=align)
+    return opts
+
+
+def _compose_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width: float,
+                   text: str | None = None, **kw) -> list:
+    """All lines of a part set at one width; explicit line breaks start new paragraphs."""
+    lines = []
+    for chunk in (text if text is not None else part.text).split("\n"):
+        if not chunk.strip():
+            continue
+        para = compose_paragraph(setter.runs(chunk, style), width, _options(style, **kw))
+        lines.extend(para.lines)
+    return lines
+
+
+# --------------------------------------------------------------------------- the head
+
+
+@dataclass
+class Head:
+    rows: int  # body rows the head takes, including the gap below it
+    place: Callable[[float, float, int], None]  # (x, top, page) -> items into the layout
+
+
+def _head(setter: Setter, story: Story, width: float, grid: Grid) -> Head | None:
+    head_parts = [p for p in story.parts if p.kind in HEADLINE_KINDS or p.kind == PartKind.NOTE]
+    if not head_parts:
+        return None
+    blocks: list[tuple[float, Callable[[float, float, int], None]]] = []  # (height, place)
+    for part in head_parts:
+        style = setter.style(part)
+        if part.kind == PartKind.NOTE:
+            continue
+        text = part.text
+        if part.kind == PartKind.COLUMN_TAG and not text.startswith("【"):
+            text = f"【{text}】"
+        lines = _compose_lines(setter, part, style, width, text=text)
+        pitch = style.size * (1.0 + style.line_gap)
+        height = style.size + pitch * (len(lines) - 1) if lines else 0.0
+        blocks.append((height + style.size * style.line_gap,
+                       _line_placer(setter, lines, style, pitch, story.id)))
+    notes = [p for p in head_parts if p.kind == PartKind.NOTE]
+    if notes:
+        blocks.append(_note_box(setter, notes, width, grid, story.id))
+    total = sum(h for h, _ in blocks)
+    rows = grid.rows_for(total) + 1  # one empty row between the head and the text
+
+    def place(x: float, top: float, page: int) -> None:
+        # centre the content in the head's rows, from the first row's top to the em-box
+        # bottom of its last row (the gap row stays empty)
+        room = (rows - 1) * grid.pitch - (grid.pitch - grid.size)
+        y = top + max(0.0, (room - total) / 2.0)
+        for h, put in blocks:
+            put(x, y, page)
+            y += h
+
+    return Head(rows, place)
+
+
+def _line_placer(setter: Setter, lines: list, style: ParagraphStyle, pitch: float,
+                 story_id: str) -> Callable[[float, float, int], None]:
+    def put(x: float, top: float, page: int) -> None:
+        for i, line in enumerate(lines):
+            baseline = top + i * pitch + EM_BOX_ASCENT * style.size
+            setter.glyph_runs(line, x, baseline, style.color, page, story_id)
+    return put
+
+
+def _note_box(setter: Setter, notes: list[StoryPart], width: float, grid: Grid,
+              story_id: str) -> tuple[float, Callable[[float, float, int], None]]:
+    """The 编者按 block: 楷体 paragraphs in a ruled box, the label ``编者按：`` in 黑体."""
+    pad = grid.size
+    inner = width - 2 * pad
+    composed: list[tuple[list, ParagraphStyle]] = []
+    for part in notes:
+        style = setter.style(part)
+        text = part.text
+        spans = [(s.start, s.end, s.style) for s in part.spans]
+        if text.startswith("编者按：") and not spans:
+            spans = [(0, 4, "note-label")]
+        para = compose_paragraph(setter.runs(text, style, spans), inner, _options(style))
+        composed.append((para.lines, style))
+    pitch = max(st.size * (1.0 + st.line_gap) for _, st in composed)
+    n_lines = sum(len(ls) for ls, _ in composed)
+    body_h = grid.size + pitch * (n_lines - 1) if n_lines else 0.0
+    box_h = grid.rows_for(body_h + 2 * pad * 0.75) * grid.pitch - (grid.pitch - grid.size)
+    gap_after = grid.pitch - grid.size
+
+    def put(x: float, top: float, page: int) -> None:
+        setter.layout.add(page, Box(x, top, width, box_h, stroke=0.5))
+        y0 = top + (box_h - body_h) / 2.0
+        i = 0
+        for lines, style in composed:
+            for line in lines:
+                baseline = y0 + i * pitch + EM_BOX_ASCENT * style.size
+                setter.glyph_runs(line, x + pad, baseline, style.color, page, story_id)
+                i += 1
+
+    return box_h + gap_after, put
+
+
+# --------------------------------------------------------------------------- the body flow
+
+
+@dataclass
+class _Para:
+    part: int
+    text: str
+    style: ParagraphStyle
+    runs: list[Run]
+    opts: ComposeOptions
+    keep_rows: int = 0  # rows of space before (subheads)
+
+
+@dataclass
+class _Block:
+    part: int
+    rows_for: Callable[[float], int]  # column width -> rows
+    place: Callable[[Column, int, int, int], None]  # (column, first row index, rows, page)
+    chars: int
+    space_before: int = 0  # rows left empty before it, unless at the top of a column
+    keep_with_next: int = 0  # rows of following text that must share its column (R30)
+
+
+def _body_elements(setter: Setter, story: Story, grid: Grid) -> list[_Para | _Block]:
+    out: list[_Para | _Block] = []
+    for i, part in enumerate(story.parts):
+        if part.kind in HEADLINE_KINDS or part.kind == PartKind.NOTE:
+            continue
+        style = setter.style(part)
+        if part.kind in (PartKind.PARAGRAPH, PartKind.BYLINE):
+            if not part.text.strip():
+                continue
+            spans = [(s.start, s.end, s.style) for s in part.spans]
+            out.append(_Para(i, part.text, style, setter.runs(part.text, style, spans), _options(style)))
+        elif part.kind == PartKind.SUBHEAD:
+            out.append(_subhead_block(setter, i, part, style, grid, story.id))
+        elif part.kind == PartKind.PHOTO:
+            out.append(_photo_block(setter, i, part, style, grid, story.id))
+    return out
+
+
+def _subhead_block(setter: Setter, index: int, part: StoryPart, style: ParagraphStyle,
+                   grid: Grid, story_id: str) -> _Block:
+    cache: dict[float, list] = {}
+    pitch = style.size * (1.0 + style.line_gap)
+
+    def lines_at(width: float) -> list:
+        if width not in cache:
+            cache[width] = _compose_lines(setter, part, style, width, indent=0.0)
+        return cache[width]
+
+    def rows_for(width: float) -> int:
+        n = len(lines_at(width))
+        return grid.rows_for(style.size + pitch * (n - 1)) if n else 0
+
+    def place(col: Column, first: int, rows: int, page: int) -> None:
+        lines = lines_at(col.width)
+        height = style.size + pitch * (len(lines) - 1)
+        top = col.rows[first].top + (rows * grid.pitch - (grid.pitch - grid.size) - height) / 2.0
+        for k, line in enumerate(lines):
+            baseline = top + k * pitch + EM_BOX_ASCENT * style.size
+            setter.glyph_runs(line, col.x, baseline, style.color, page, story_id)
+
+    chars = len("".join(part.text.split()))
+    return _Block(index, rows_for, place, chars, space_before=1, keep_with_next=2)
+
+
+def _photo_block(setter: Setter, index: int, part: StoryPart, style: ParagraphStyle,
+                 grid: Grid, story_id: str) -> _Block:
+    """A photo inside the text: the column's width, 3:2, caption below in its style."""
+    cache: dict[float, list] = {}
+    pitch = style.size * (1.0 + style.line_gap)
+    caption = part.text + (f"（{part.credit} 摄）" if part.credit else "")
+
+    def caption_lines(width: float) -> list:
+        if width not in cache:
+            cache[width] = _compose_lines(setter, part, style, width, text=caption, indent=0.0) if caption else []
+        return cache[width]
+
+    def image_rows(width: float) -> int:
+        return grid.rows_for(width * 2.0 / 3.0)
+
+    def rows_for(width: float) -> int:
+        n = len(caption_lines(width))
+        cap_h = style.size + pitch * (n - 1) if n else 0.0
+        return image_rows(width) + (grid.rows_for(cap_h + grid.pitch - grid.size) if n else 0)
+
+    def place(col: Column, first: int, rows: int, page: int) -> None:
+        top = col.rows[first].top
+        ih = image_rows(col.width) * grid.pitch - (grid.pitch - grid.size)
+        setter.layout.add(page, ImagePlacement((col.x, top, col.width, ih), col.x, top, col.width, ih,
+                                               part.image, frame=""))
+        y = top + ih + (grid.pitch - grid.size)
+        for k, line in enumerate(caption_lines(col.width)):
+            baseline = y + k * pitch + EM_BOX_ASCENT * style.size
+            setter.glyph_runs(line, col.x, baseline, style.color, page, story_id)
+
+    chars = len("".join(caption.split()))
+    return _Block(index, rows_for, place, chars, space_before=0)
+
+
+# --------------------------------------------------------------------------- flowing
+
+
+@dataclass
+class _Cursor:
+    col: int = 0  # index into the column list
+    row: int = 0  # index into that column's rows
+
+
+class _Flow:
+    """Places body elements into the rows of a list of columns."""
+
+    def __init__(self, setter: Setter, columns: list[Column], story: Story, limits: dict[int, int]):
+        self.setter = setter
+        self.columns = columns
+        self.story = story
+        self.limits = limits  # column index -> max rows used (balancing)
+        self.cur = _Cursor()
+        self.used: dict[int, int] = {}  # column -> rows consumed (incl. blanks)
+        self.overset_chars = 0
+        self.overset_lines = 0
+        self.placements: list[Callable[[], None]] = []  # drawing, run once the flow is final
+
+    def _rows(self, ci: int) -> list[Row]:
+        rows = self.columns[ci].rows
+        lim = self.limits.get(ci)
+        return rows if lim is None else rows[:lim]
+
+    def _next_free(self) -> Row | None:
+        """Advance the cursor to the next row with room, or None when out of space."""
+        while self.cur.col < len(self.columns):
+            rows = self._rows(self.cur.col)
+            while self.cur.row < len(rows):
+                if rows[self.cur.row].width > 0:
+                    return rows[self.cur.row]
+                self.cur.row += 1
+            self.cur.col += 1
+            self.cur.row = 0
+        return None
+
+    def _take(self) -> None:
+        self.used[self.cur.col] = self.cur.row + 1
+        self.cur.row += 1
+
+    def _upcoming_widths(self, n: int) -> list[float]:
+        widths = []
+        col, row = self.cur.col, self.cur.row
+        while col < len(self.columns) and len(widths) < n:
+            rows = self._rows(col)
+            while row < len(rows) and len(widths) < n:
+                if rows[row].width > 0:
+                    widths.append(rows[row].width)
+                row += 1
+            col += 1
+            row = 0
+        return widths
+
+    def paragraph(self, el: _Para) -> None:
+        first = self._next_free()
+        if first is None:
+            self._overset_para(el)
+            return
+        est = max(4, int(len(el.text) * el.style.size / max(first.width, 1.0)) + 4)
+        widths = self._upcoming_widths(est)
+        fallback = widths[-1] if widths else first.width
+        # one width when the rows ahead agree (cached per paragraph), else one per line
+        measure: float | tuple[float, ...] = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) \
+            else (*widths, fallback)
+        para = compose_paragraph(el.runs, measure, el.opts)
+        for k, line in enumerate(para.lines):
+            row = self._next_free()
+            if row is None:
+                rest = para.lines[k:]
+                self.overset_lines += len(rest)
+                self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
+                return
+            self._take()
+            self.placements.append(_deferred(self.setter.glyph_runs, line, row.x, row.baseline,
+                                             el.style.color, row.page, self.story.id))
+
+    def _overset_para(self, el: _Para) -> None:
+        self.overset_chars += _chars(el.text)
+        self.overset_lines += 1
+
+    def block(self, el: _Block) -> None:
+        while True:
+            if self._next_free() is None:
+                self.overset_chars += el.chars
+                self.overset_lines += 1
+                return
+            col = self.columns[self.cur.col]
+            rows = self._rows(self.cur.col)
+            need = el.rows_for(col.width)
+            start = self.cur.row
+            if start > 0 and el.space_before:
+                start += el.space_before
+            end = start + need
+            fits = end + el.keep_with_next <= len(rows) and all(r.width > 0 for r in rows[start:end])
+            if fits or (self.cur.row == 0 and end <= len(rows)):
+                self.placements.append(_deferred(el.place, col, start, need, col.page))
+                self.cur.row = end
+                self.used[self.cur.col] = end
+                return
+            if self.cur.row == 0 and end > len(rows):  # taller than a whole column: give up here
+                self.overset_chars += el.chars
+                self.overset_lines += need
+                return
+            self.cur.col += 1
+            self.cur.row = 0
+
+    def run(self, elements: list[_Para | _Block]) -> None:
+        for el in elements:
+            if isinstance(el, _Para):
+                self.paragraph(el)
+            else:
+                self.block(el)
+
+
+def _deferred(fn: Callable, *args) -> Callable[[], None]:
+    return lambda: fn(*args)
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
+    """Set one story into its thread of frames; items go to the pages they fall on."""
+    layout = StoryLayout(story.id)
+    chain = issue.story_frames(story.id)
+    setter = Setter(issue, fonts, layout)
+    body_style = issue.styles.paragraph.get("body")
+    grid = Grid.for_body(body_style.size if body_style else 9.0, body_style.line_gap if body_style else 0.5)
+    if not chain:
+        layout.copyfit.overset_chars = story.text_length()
+        layout.warnings.append("稿件未排入任何文本框")
+        return layout
+
+    first_page, first = chain[0]
+    head = None
+    start_rows: dict[int, float] = {}
+    boxes = column_boxes(first)
+    span = first.headline_columns or first.columns
+    span = max(1, min(span, first.columns))
+    head_x = boxes[0][0]
+    head_w = boxes[span - 1][0] + boxes[span - 1][1] - head_x
+    head = _head(setter, story, head_w, grid)
+    if head is not None:
+        head_top = mm_to_pt(first.rect.y)
+        for ci in range(span):
+            start_rows[ci] = head_top + head.rows * grid.pitch
+
+    columns: list[Column] = []
+    frame_of_col: list[int] = []
+    for k, (pi, frame) in enumerate(chain):
+        cols = frame_columns(pi, issue.pages[pi], frame, grid, start_rows=start_rows if k == 0 else None)
+        columns.extend(cols)
+        frame_of_col.extend([k] * len(cols))
+        for w in grid_warnings(frame, grid):
+            if w not in layout.warnings:
+                layout.warnings.append(w)
+
+    # Reserve rows for jump lines where the thread changes page (R35).
+    jump_style = issue.styles.paragraph.get("jump") or body_style
+    reserved: list[tuple[int, Row, str]] = []  # (column index, row, text)
+    for k in range(len(chain) - 1):
+        pa, pb = chain[k][0], chain[k + 1][0]
+        if pa == pb:
+            continue
+        last_col = max(i for i, f in enumerate(frame_of_col) if f == k)
+        first_col = frame_of_col.index(k + 1)
+        if columns[last_col].rows:
+            reserved.append((last_col, columns[last_col].rows.pop(), f"（下转第{pb + 1}版）"))
+        if columns[first_col].rows:
+            reserved.append((first_col, columns[first_col].rows.pop(0), f"（上接第{pa + 1}版）"))
+
+    elements = _body_elements(setter, story, grid)
+
+    def flow(limits: dict[int, int]) -> _Flow:
+        f = _Flow(setter, columns, story, limits)
+        f.run(elements)
+        return f
+
+    result = flow({})
+    last_frame = frame_of_col[min(result.cur.col, len(columns) - 1)] if result.used else 0
+    # Balance the columns of the frame the story ends in (R28), when it ends early.
+    if result.overset_lines == 0 and result.used:
+        end_cols = [i for i, f in enumerate(frame_of_col) if f == last_frame]
+        used_rows = sum(result.used.get(i, 0) for i in end_cols)
+        capacity = sum(len(columns[i].rows) for i in end_cols)
+        if used_rows < capacity and len(end_cols) > 1:
+            tallest = max(len(columns[i].rows) for i in end_cols)
+            h = math.ceil(used_rows / len(end_cols))
+            while h < tallest:
+                trial = flow({i: h for i in end_cols})
+                if trial.overset_lines == 0 and trial.overset_chars == 0 and \
+                        all(frame_of_col[i] <= last_frame for i in trial.used):
+                    result = trial
+                    break
+                h += 1
+
+    for put in result.placements:
+        put()
+    if head is not None:
+        head.place(head_x, mm_to_pt(first.rect.y), first_page)
+
+    used_frames = {frame_of_col[i] for i in result.used} | {0}
+    last_used = max(used_frames)
+    for ci, row, text in reserved:
+        k = frame_of_col[ci]
+        is_out = text.startswith("（下转")
+        if (is_out and k < last_used) or (not is_out and k <= last_used):
+            style = jump_style
+            lines = compose_paragraph(setter.runs(text, style), columns[ci].width,
+                                      _options(style, indent=0.0, align=Align.RIGHT if is_out else Align.LEFT)).lines
+            for line in lines[:1]:
+                setter.glyph_runs(line, columns[ci].x, row.baseline, style.color, row.page, story.id)
+            pa, pb = chain[k][0], chain[min(k + 1, len(chain) - 1)][0]
+            if is_out:
+                layout.jumps.append((pa, pb))
+
+    layout.copyfit.overset_chars = result.overset_chars
+    layout.copyfit.overset_lines = result.overset_lines
+    if result.overset_lines == 0:
+        end_cols = [i for i, f in enumerate(frame_of_col) if f == last_used]
+        layout.copyfit.underset_lines = sum(
+            1 for i in end_cols for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
+    layout.pages = sorted(layout.items)
+    return layout
+
+
+def layout_caption(issue: Issue, frame_id: str, page: int, x: float, width: float, bottom: float,
+                   story: Story, fonts: FontSource) -> tuple[StoryLayout, float]:
+    """The caption of an image frame, set at the frame's width and standing on its bottom
+    edge; returns the layout and the height it takes (the image keeps the rest)."""
+    layout = StoryLayout(story.id)
+    setter = Setter(issue, fonts, layout)
+    lines: list[tuple[list, ParagraphStyle]] = []
+    for part in story.parts:
+        text = part.text + (f"（{part.credit} 摄）" if part.credit else "")
+        if not text.strip():
+            continue
+        style = setter.style(part)
+        lines.append((_compose_lines(setter, part, style, width, text=text, indent=0.0), style))
+    flat = [(ln, st) for group, st in lines for ln in group]
+    if not flat:
+        return layout, 0.0
+    gap = flat[0][1].size * 0.5  # between the picture and its caption
+    pitches = [st.size * (1.0 + st.line_gap) for _, st in flat]
+    height = gap + sum(pitches[:-1]) + flat[-1][1].size
+    y = bottom - height + gap
+    for (line, style), pitch in zip(flat, pitches):
+        setter.glyph_runs(line, x, y + EM_BOX_ASCENT * style.size, style.color, page, story.id)
+        y += pitch
+    layout.pages = [page]
+    return layout, height
