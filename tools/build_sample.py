@@ -134,7 +134,7 @@ def build_sample_issue() -> Issue:
         address="编辑部地址：示例路 1 号  电话：021-0000 0000",
         printer="示例印刷厂",
         editors={"主编": "周明", "责任编辑": "林晓雯", "美术编辑": "陈一帆"},
-        layout="四开两版",
+        layout="",  # hand-placed frames: no layout furniture
     )
     photo = issue.add_image(ImageAsset(make_photo(), "image/jpeg", "linli-shitang.jpg"))
 

@@ -1,0 +1,94 @@
+"""From an issue to its pages: furniture added, typeset once, then drawn by a renderer.
+
+The CLI and the editor both come through here, so the PDF, the PNG previews and the
+screen are drawn from the same display list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..layouts import LayoutError, issue_with_furniture, load_layout
+from ..model import Issue
+from ..typeset.display import DisplayPage
+from ..typeset.fonts import FontRegistry, default_registry
+from ..typeset.layout import IssueLayout, layout_issue
+from .pdf import Finding, render_pdf
+
+
+@dataclass
+class Typeset:
+    issue: Issue  # the issue as typeset: furniture frames and stories added
+    layout: IssueLayout
+    bleed_mm: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[DisplayPage]:
+        return self.layout.pages
+
+
+_registry: FontRegistry | None = None
+
+
+def shared_registry() -> FontRegistry:
+    """The bundled fonts' registry, made once per process."""
+    global _registry
+    if _registry is None:
+        _registry = default_registry()
+    return _registry
+
+
+def typeset_issue(issue: Issue, registry: FontRegistry | None = None) -> Typeset:
+    """Typeset the issue with its layout's furniture (masthead, running heads)."""
+    warnings: list[str] = []
+    bleed = 0.0
+    full = issue
+    if issue.layout:
+        try:
+            lay = load_layout(issue.layout)
+            full = issue_with_furniture(issue, lay)
+            bleed = float(getattr(lay, "bleed", 0.0) or 0.0)
+        except LayoutError as exc:
+            warnings.append(f"版式 {issue.layout!r} 不可用，报头报眉未排：{exc}")
+    result = layout_issue(full, registry or shared_registry())
+    for page in result.pages:
+        page.bleed = bleed * 72.0 / 25.4
+    return Typeset(full, result, bleed, warnings)
+
+
+def parse_page_range(spec: str, count: int) -> list[int]:
+    """'1-4', '2', '1,3-4' -> zero-based page indexes; raises ValueError with a clear text."""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        a, _, b = part.partition("-")
+        try:
+            lo = int(a)
+            hi = int(b) if b else lo
+        except ValueError:
+            raise ValueError(f"bad page range {spec!r}") from None
+        if not (1 <= lo <= hi <= count):
+            raise ValueError(f"page range {part!r} is outside 1-{count}")
+        out.extend(range(lo - 1, hi))
+    if not out:
+        raise ValueError(f"bad page range {spec!r}")
+    return sorted(set(out))
+
+
+def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = None,
+               marks: bool = False, bleed_mm: float | None = None, pdfx: bool = True,
+               registry: FontRegistry | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               typeset: Typeset | None = None) -> list[Finding]:
+    """Typeset (unless given) and write the PDF; returns the renderer's findings."""
+    reg = registry or shared_registry()
+    ts = typeset or typeset_issue(issue, reg)
+    chosen = [ts.pages[i] for i in (pages if pages is not None else range(len(ts.pages)))]
+    title = f"{issue.paper} 第{issue.number}期"
+    return render_pdf(chosen, out, fonts=reg, images=issue.images, title=title,
+                      bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress)
