@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from .. import __version__
 
 # Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ["info", "typeset", "new", "render", "export", "preflight", "demo"]
+COMMANDS = ["open", "new", "info", "typeset", "export", "preflight", "render", "demo"]
 
 
 class CliError(Exception):
