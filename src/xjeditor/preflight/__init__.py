@@ -1,0 +1,1 @@
+"""Preflight: the checks a printing plant would make, run before export."""
