@@ -176,3 +176,34 @@ def test_dump_is_stable_and_rounded():
 
 def test_grid_pitch_follows_body_style():
     assert Grid.for_body(9, 0.5).pitch == PITCH
+
+
+def test_line_gap_outside_half_to_one_em_is_flagged_r26():
+    issue = _issue([_frame("f1", 30, 30, story="s1")])
+    issue.stories["s1"] = _story(1)
+    assert not any("行距" in w for w in layout_issue(issue, FONTS).stories["s1"].warnings)
+    issue.styles.paragraph["body"].line_gap = 0.3
+    assert any("行距 0.3" in w for w in layout_issue(issue, FONTS).stories["s1"].warnings)
+
+
+def test_a_subhead_never_ends_a_column_without_two_lines_after_it_r30():
+    for lines in range(8, 20):
+        issue = _issue([_frame("f1", 30, lines, cols=3, story="s1")])
+        issue.stories["s1"] = _story()
+        result = layout_issue(issue, FONTS)
+        body = [it for it in result.pages[0].items if isinstance(it, GlyphRun)]
+        heads = [r for r in body if r.font == "hei"]
+        for h in heads:
+            col_x = min((r.x for r in body if abs(r.x - h.x) < 130 and r.font == "song"), default=None)
+            below = [r for r in body if r.font == "song" and col_x is not None and abs(r.x - col_x) < 1 and r.y > h.y]
+            assert len(below) >= 2 or not result.stories["s1"].copyfit.fits, (lines, h.text)
+
+
+def test_a_last_line_alone_at_a_column_top_is_flagged_r30():
+    flagged = []
+    for lines in range(6, 30):
+        issue = _issue([_frame("f1", 30, lines, cols=3, story="s1")])
+        issue.stories["s1"] = _story()
+        result = layout_issue(issue, FONTS)
+        flagged.append(any("寡行" in w for w in result.stories["s1"].warnings))
+    assert any(flagged) and not all(flagged)

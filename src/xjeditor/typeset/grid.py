@@ -88,6 +88,13 @@ def grid_warnings(frame: TextFrame, grid: Grid) -> list[str]:
     return out
 
 
+def leading_warnings(line_gap: float) -> list[str]:
+    """Spec R26: body line gap between 0.5 and 1.0 em."""
+    if 0.5 - 1e-9 <= line_gap <= 1.0 + 1e-9:
+        return []
+    return [f"正文行距 {line_gap:g} 字，不在 0.5–1 字之间"]
+
+
 def exclusions(page: Page, *, skip: str = "") -> list[tuple[float, float, float, float]]:
     """Rectangles (x0, y0, x1, y1) text keeps out of on a page: image frames with runaround."""
     out = []

@@ -31,7 +31,7 @@ from ..model import (
 )
 from .compose import ComposedParagraph, ComposeOptions, Run, compose_paragraph
 from .display import Box, GlyphRun, ImagePlacement, Item
-from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns, grid_warnings
+from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns, grid_warnings, leading_warnings
 from .metrics import FontMetrics
 
 
@@ -373,6 +373,7 @@ class _Flow:
         self.used: dict[int, int] = {}  # column -> rows consumed (incl. blanks)
         self.overset_chars = 0
         self.overset_lines = 0
+        self.widows = 0
         self.placements: list[Callable[[], None]] = []  # drawing, run once the flow is final
 
     def _rows(self, ci: int) -> list[Row]:
@@ -428,6 +429,9 @@ class _Flow:
                 self.overset_lines += len(rest)
                 self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
                 return
+            at_column_top = self.cur.row == 0 or all(r.width <= 0 for r in self._rows(self.cur.col)[:self.cur.row])
+            if k == len(para.lines) - 1 and k > 0 and at_column_top:
+                self.widows += 1  # R30: a paragraph's last line alone at the top of a column
             self._take()
             self.placements.append(_deferred(self.setter.glyph_runs, line, row.x, row.baseline,
                                              el.style.color, row.page, self.story.id))
@@ -488,6 +492,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
     setter = Setter(issue, fonts, layout)
     body_style = issue.styles.paragraph.get("body")
     grid = Grid.for_body(body_style.size if body_style else 9.0, body_style.line_gap if body_style else 0.5)
+    layout.warnings.extend(leading_warnings(body_style.line_gap if body_style else 0.5))
     if not chain:
         layout.copyfit.overset_chars = story.text_length()
         layout.warnings.append("稿件未排入任何文本框")
@@ -576,6 +581,8 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
             if is_out:
                 layout.jumps.append((pa, pb))
 
+    if result.widows:
+        layout.warnings.append(f"{result.widows} 处段末行落在栏首（寡行），可删字或加字调整")
     layout.copyfit.overset_chars = result.overset_chars
     layout.copyfit.overset_lines = result.overset_lines
     if result.overset_lines == 0:
