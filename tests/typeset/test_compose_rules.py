@@ -4,13 +4,15 @@ synthetic widths (see compose_helpers). Measures are in em of 10 pt."""
 from __future__ import annotations
 
 import pytest
-from compose_helpers import EM, METRICS, check_reassembles, comp, texts, x_of, xs
+from compose_helpers import EM, METRICS, adv, check_reassembles, comp, texts, x_of, xs
 
 from xjeditor.model.styles import default_stylesheet
 from xjeditor.typeset.charclass import LINE_END_PROHIBITED, LINE_START_PROHIBITED
 from xjeditor.typeset.compose import HOUSE_STYLE, ComposeOptions, Run, compose_paragraph
 
 TOL = 0.01
+
+pytestmark = pytest.mark.usefixtures("rule_metrics")  # synthetic widths, then the real 书宋
 
 R1_CJK = "、，。．：；？！" + "”’）］｝〕〗】〉》」』" + "·～／–" + "‼⁇⁈⁉"
 R1_UNITS = "%％‰℃°′″"
@@ -139,11 +141,11 @@ def test_r6_unit_wider_than_the_column_is_broken_with_a_warning():
 
 
 def test_r7_latin_space_at_a_line_edge_takes_no_width():
-    text = "abcd efgh ijkl"  # words 2 em, spaces 1/4 em
-    para = comp(text, 5, punct="gb")
+    text = "abcd efgh ijkl"  # synthetic: words 2 em, spaces 1/4 em
+    para = comp(text, adv("abcd efgh") + 0.5, punct="gb")
     assert texts(para) == ["abcd efgh", "ijkl"]
-    assert approx(para.lines[0].natural_width, 4.25 * EM)
-    assert approx(para.lines[1].natural_width, 2 * EM)
+    assert approx(para.lines[0].natural_width, adv("abcd efgh") * EM)
+    assert approx(para.lines[1].natural_width, adv("ijkl") * EM)  # the space before it: none
 
 
 def test_r8_quotes_tilde_slash_follow_r1_r3_not_uax14():
@@ -276,7 +278,7 @@ def test_r18_runs_of_three_marks_are_not_relaxed():
 def test_r19_quarter_em_between_han_and_latin():
     ln = comp("中文，中12文1中", 40).lines[0]
     assert approx(x_of(ln, 4) - x_of(ln, 3), 1.25 * EM)  # 中|1: 1 em + 1/4
-    assert approx(x_of(ln, 6) - x_of(ln, 5), 0.75 * EM)  # 2|文
+    assert approx(x_of(ln, 6) - x_of(ln, 5), (adv("2") + 0.25) * EM)  # 2|文
     assert approx(x_of(ln, 3) - x_of(ln, 2), 1 * EM)  # none beside the comma
 
 
@@ -289,12 +291,13 @@ def test_r19_source_space_is_replaced_not_added():
 
 def test_r19_no_spacing_beside_cjk_punctuation_nor_at_line_edges_and_option_zero():
     ln = comp("“12”，", 40).lines[0]
-    assert approx(ln.natural_width, 2.5 * EM)  # “ trimmed, ”， 1.5 em, ， trimmed: no 1/4 em anywhere
+    # “ trimmed to 1/2, ”， 1.5 em less the trimmed ，: no 1/4 em anywhere
+    assert approx(ln.natural_width, (0.5 + adv("12") + 1.0) * EM)
     para = comp("一" * 9 + "abcd", 10)
     assert texts(para)[1] == "abcd"
     assert approx(xs(para.lines[1])[0], 0.0)
     solid = comp("中12文", 40, han_latin=0.0).lines[0]
-    assert approx(solid.natural_width, 3 * EM)
+    assert approx(solid.natural_width, (2 + adv("12")) * EM)
 
 
 # --------------------------------------------------------------------------- R20-R25
@@ -335,12 +338,13 @@ def test_r21_pure_han_line_spreads_evenly_and_ends_at_the_measure():
 
 def test_r21_word_spaces_stretch_first():
     text = "aaaa bbbb cccc一二三"
-    para = comp(text, 7)
+    para = comp(text, adv("aaaa bbbb cccc") + 0.5)  # half an em to spread, too little for 一
     ln = para.lines[0]
     assert ln.text == "aaaa bbbb cccc"
-    assert approx(x_of(ln, 5), 2.5 * EM)
-    assert approx(x_of(ln, 10), 5.0 * EM)
-    assert approx(x_of(ln, 6) - x_of(ln, 5), 0.5 * EM)  # never inside a word
+    # the two word spaces take the half em (each may grow to 1/2 em)
+    assert approx(x_of(ln, 5), (adv("aaaa ") + 0.25) * EM)
+    assert approx(x_of(ln, 10), (adv("aaaa bbbb ") + 0.5) * EM)
+    assert approx(x_of(ln, 6) - x_of(ln, 5), adv("b") * EM)  # never inside a word
 
 
 def test_r22_justified_except_last_and_forced_lines():
@@ -422,7 +426,7 @@ def test_r29_orphan_taken_up_by_shrinking_when_nothing_can_come_down():
 
 def test_r29_orphan_flagged_when_no_alternative():
     text = "a" * 20 + "二"
-    para = comp(text, 10)
+    para = comp(text, adv("a" * 20))  # the word fills the line: 二 cannot join it
     assert para.lines[-1].text == "二"
     assert para.orphan
     assert any("孤字" in w for w in para.lines[-1].warnings)
@@ -451,11 +455,12 @@ def test_seed_case_genshin():
 
 def test_seed_case_han_latin_spacing():
     ln = comp("中文，中12文1中", 40).lines[0]
+    x6 = 4.25 + adv("12") + 0.25  # ¼ em each side of 12 and of 1, none beside ，
     assert approx(x_of(ln, 4), 4.25 * EM)
-    assert approx(x_of(ln, 6), 5.5 * EM)
-    assert approx(x_of(ln, 7), 6.75 * EM)
-    assert approx(x_of(ln, 8), 7.5 * EM)
-    assert approx(ln.natural_width, 8.5 * EM)
+    assert approx(x_of(ln, 6), x6 * EM)
+    assert approx(x_of(ln, 7), (x6 + 1.25) * EM)
+    assert approx(x_of(ln, 8), (x6 + 1.25 + adv("1") + 0.25) * EM)
+    assert approx(ln.natural_width, (x6 + 1.25 + adv("1") + 0.25 + 1) * EM)
 
 
 def test_seed_case_no_single_character_last_line():
