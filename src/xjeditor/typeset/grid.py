@@ -74,7 +74,7 @@ def column_boxes(frame: TextFrame) -> list[tuple[float, float]]:
     total = mm_to_pt(frame.rect.w)
     gutter = mm_to_pt(frame.gutter)
     n = max(1, frame.columns)
-    width = (total - gutter * (n - 1)) / n
+    width = round((total - gutter * (n - 1)) / n, 6)
     return [(x0 + i * (width + gutter), width) for i in range(n)]
 
 
@@ -140,16 +140,17 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
     for ci, (cx, cw) in enumerate(column_boxes(frame)):
         col = Column(page_index, frame.id, ci, cx, cw, top)
         first_y = (start_rows or {}).get(ci, top)
+        ascent = EM_BOX_ASCENT * grid.size
+        rows = col.rows
         for ri in range(n_rows):
             row_top = top + ri * grid.pitch
             if row_top + 1e-6 < first_y:
                 continue
+            fx0, width = cx, cw
             if excl:
                 fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
-            else:
-                fx0, fx1 = cx, cx + cw
-            width = fx1 - fx0 if fx1 - fx0 >= min_width else 0.0
-            col.rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top,
-                                row_top + EM_BOX_ASCENT * grid.size))
+                # rounded so that equal columns give equal measures (the composer caches by it)
+                width = round(fx1 - fx0, 6) if fx1 - fx0 >= min_width else 0.0
+            rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top, row_top + ascent))
         columns.append(col)
     return columns

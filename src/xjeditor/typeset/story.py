@@ -369,17 +369,17 @@ class _Flow:
         self.columns = columns
         self.story = story
         self.limits = limits  # column index -> max rows used (balancing)
+        self._limited = [c.rows if limits.get(i) is None else c.rows[:limits[i]] for i, c in enumerate(columns)]
         self.cur = _Cursor()
         self.used: dict[int, int] = {}  # column -> rows consumed (incl. blanks)
         self.overset_chars = 0
         self.overset_lines = 0
         self.widows = 0
-        self.placements: list[Callable[[], None]] = []  # drawing, run once the flow is final
+        # what to draw once the flow is final: (line, row, colour) or (block, column, first row, rows)
+        self.placements: list[tuple] = []
 
     def _rows(self, ci: int) -> list[Row]:
-        rows = self.columns[ci].rows
-        lim = self.limits.get(ci)
-        return rows if lim is None else rows[:lim]
+        return self._limited[ci]
 
     def _next_free(self) -> Row | None:
         """Advance the cursor to the next row with room, or None when out of space."""
@@ -392,6 +392,10 @@ class _Flow:
             self.cur.col += 1
             self.cur.row = 0
         return None
+
+    def _at_column_top(self) -> bool:
+        """Is the cursor on the first row of its column that takes text?"""
+        return all(r.width <= 0 for r in self._rows(self.cur.col)[:self.cur.row])
 
     def _take(self) -> None:
         self.used[self.cur.col] = self.cur.row + 1
@@ -422,19 +426,27 @@ class _Flow:
         measure: float | tuple[float, ...] = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) \
             else (*widths, fallback)
         para = compose_paragraph(el.runs, measure, el.opts)
+        rows = self._rows(self.cur.col)
+        last = len(para.lines) - 1
+        place = self.placements.append
+        color = el.style.color
         for k, line in enumerate(para.lines):
-            row = self._next_free()
-            if row is None:
-                rest = para.lines[k:]
-                self.overset_lines += len(rest)
-                self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
-                return
-            at_column_top = self.cur.row == 0 or all(r.width <= 0 for r in self._rows(self.cur.col)[:self.cur.row])
-            if k == len(para.lines) - 1 and k > 0 and at_column_top:
+            r = self.cur.row
+            if r < len(rows) and rows[r].width > 0:  # the usual case: the next row of this column
+                row = rows[r]
+            else:
+                row = self._next_free()
+                if row is None:
+                    rest = para.lines[k:]
+                    self.overset_lines += len(rest)
+                    self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
+                    return
+                rows = self._rows(self.cur.col)
+            if k == last and k > 0 and self._at_column_top():
                 self.widows += 1  # R30: a paragraph's last line alone at the top of a column
-            self._take()
-            self.placements.append(_deferred(self.setter.glyph_runs, line, row.x, row.baseline,
-                                             el.style.color, row.page, self.story.id))
+            self.used[self.cur.col] = self.cur.row + 1
+            self.cur.row += 1
+            place((line, row, color))
 
     def _overset_para(self, el: _Para) -> None:
         self.overset_chars += _chars(el.text)
@@ -455,7 +467,7 @@ class _Flow:
             end = start + need
             fits = end + el.keep_with_next <= len(rows) and all(r.width > 0 for r in rows[start:end])
             if fits or (self.cur.row == 0 and end <= len(rows)):
-                self.placements.append(_deferred(el.place, col, start, need, col.page))
+                self.placements.append((el, col, start, need))
                 self.cur.row = end
                 self.used[self.cur.col] = end
                 return
@@ -472,10 +484,6 @@ class _Flow:
                 self.paragraph(el)
             else:
                 self.block(el)
-
-
-def _deferred(fn: Callable, *args) -> Callable[[], None]:
-    return lambda: fn(*args)
 
 
 def _chars(text: str) -> int:
@@ -561,8 +569,13 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
                     break
                 h += 1
 
-    for put in result.placements:
-        put()
+    for placed in result.placements:
+        if len(placed) == 3:
+            line, row, color = placed
+            setter.glyph_runs(line, row.x, row.baseline, color, row.page, story.id)
+        else:
+            block, col, start, need = placed
+            block.place(col, start, need, col.page)
     if head is not None:
         head.place(head_x, mm_to_pt(first.rect.y), first_page)
 
