@@ -1,0 +1,176 @@
+"""Every modal question the editor asks, in one place so tests can patch them.
+
+The window calls these through the module (``dialogs.ask_unsaved(...)``), never by
+importing the functions, so ``monkeypatch.setattr(dialogs, "ask_unsaved", ...)`` works.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
+
+from ..layouts import available_layouts, load_layout, page_count_warning
+
+FILE_FILTER = "社区报文件 (*.xjb);;所有文件 (*)"
+
+# answers
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+OVERWRITE, SAVE_AS = "overwrite", "save_as"
+
+
+def _ask(parent: QWidget | None, title: str, text: str, informative: str,
+         buttons: list[tuple[str, QMessageBox.ButtonRole, str]], default: str, escape: str,
+         icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> str:
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    made = {}
+    for label, role, answer in buttons:
+        made[answer] = box.addButton(label, role)
+    box.setDefaultButton(made[default])
+    box.setEscapeButton(made[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    for answer, button in made.items():
+        if button is clicked:
+            return answer
+    return escape
+
+
+def ask_unsaved(parent: QWidget | None, name: str) -> str:
+    """保存 / 不保存 / 取消 before closing or replacing a changed issue."""
+    return _ask(parent, "保存修改", f"“{name}”已修改，是否保存？", "不保存的话，所做的修改将丢失。",
+                [("保存", QMessageBox.ButtonRole.AcceptRole, SAVE),
+                 ("不保存", QMessageBox.ButtonRole.DestructiveRole, DISCARD),
+                 ("取消", QMessageBox.ButtonRole.RejectRole, CANCEL)], SAVE, CANCEL)
+
+
+def ask_file_changed(parent: QWidget | None, name: str, message_zh: str) -> str:
+    """覆盖 / 另存为 / 取消 when the file changed on disk since it was opened."""
+    return _ask(parent, "文件已被修改", f"“{name}”：{message_zh}。",
+                "覆盖会丢掉磁盘上别人所做的修改；另存为可以保留两份。",
+                [("覆盖", QMessageBox.ButtonRole.DestructiveRole, OVERWRITE),
+                 ("另存为…", QMessageBox.ButtonRole.AcceptRole, SAVE_AS),
+                 ("取消", QMessageBox.ButtonRole.RejectRole, CANCEL)], SAVE_AS, CANCEL)
+
+
+def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def get_open_path(parent: QWidget | None, start: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "打开社区报", start, FILE_FILTER)
+    return path or None
+
+
+def get_save_path(parent: QWidget | None, suggested: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "另存为", suggested, FILE_FILTER)
+    if path and not path.lower().endswith(".xjb"):
+        path += ".xjb"
+    return path or None
+
+
+@dataclass
+class NewIssueSettings:
+    layout: str
+    pages: int
+    number: int
+    total_number: int
+    date: _dt.date
+
+
+class NewIssueDialog(QDialog):
+    """新建: pick a layout template, the page count, 期号 and date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("新建一期")
+        form = QFormLayout(self)
+        self.layout_box = QComboBox()
+        for name, _path in available_layouts():
+            self.layout_box.addItem(name, name)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: #555")
+        self.pages = QSpinBox()
+        self.pages.setRange(1, 64)
+        self.pages.setValue(4)
+        self.pages.setSuffix(" 版")
+        self.number = QSpinBox()
+        self.number.setRange(1, 99999)
+        self.number.setPrefix("第 ")
+        self.number.setSuffix(" 期")
+        self.total = QSpinBox()
+        self.total.setRange(0, 999999)
+        self.total.setSpecialValueText("不印")
+        self.total.setPrefix("总第 ")
+        self.total.setSuffix(" 期")
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy年M月d日")
+        self.warning = QLabel()
+        self.warning.setStyleSheet("color: #b05000")
+        self.warning.setWordWrap(True)
+        form.addRow("版式", self.layout_box)
+        form.addRow("", self.description)
+        form.addRow("版数", self.pages)
+        form.addRow("期号", self.number)
+        form.addRow("总期号", self.total)
+        form.addRow("出版日期", self.date)
+        form.addRow("", self.warning)
+        buttons = QDialogButtonBox()
+        buttons.addButton("新建", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.layout_box.currentIndexChanged.connect(self._describe)
+        self.pages.valueChanged.connect(self._check_pages)
+        self._describe()
+        self._check_pages()
+        self.setMinimumWidth(380)
+
+    def _describe(self) -> None:
+        name = self.layout_box.currentData()
+        try:
+            self.description.setText(load_layout(name).description if name else "")
+        except Exception as exc:  # a broken template: say so, do not crash the dialog
+            self.description.setText(f"版式无法读取：{exc}")
+
+    def _check_pages(self) -> None:
+        self.warning.setText("" if page_count_warning(self.pages.value()) is None
+                             else "提示：版数最好是 4 的倍数（折页印刷），否则印刷时需补空白版。")
+
+    def settings(self) -> NewIssueSettings:
+        d = self.date.date()
+        return NewIssueSettings(self.layout_box.currentData(), self.pages.value(), self.number.value(),
+                                self.total.value(), _dt.date(d.year(), d.month(), d.day()))
+
+
+def ask_new_issue(parent: QWidget | None) -> NewIssueSettings | None:
+    dialog = NewIssueDialog(parent)
+    return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None

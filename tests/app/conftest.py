@@ -1,0 +1,82 @@
+"""GUI tests: offscreen, modal dialogs patched so nothing blocks, settings in a temp file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SAMPLE = Path(__file__).resolve().parents[2] / "seeds" / "sample.xjb"
+
+
+class Dialogs:
+    """Records every question the window asks and answers with what the test set."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple]] = []
+        self.unsaved = "cancel"
+        self.file_changed = "cancel"
+        self.save_path: str | None = None
+        self.open_path: str | None = None
+        self.new_issue = None
+
+    def install(self, monkeypatch) -> None:
+        from xjeditor.app import dialogs
+
+        def record(name, answer):
+            def fn(*args, **kwargs):
+                self.calls.append((name, args[1:]))
+                return answer() if callable(answer) else answer
+            return fn
+
+        monkeypatch.setattr(dialogs, "ask_unsaved", record("ask_unsaved", lambda: self.unsaved))
+        monkeypatch.setattr(dialogs, "ask_file_changed", record("ask_file_changed", lambda: self.file_changed))
+        monkeypatch.setattr(dialogs, "show_error", record("show_error", None))
+        monkeypatch.setattr(dialogs, "get_save_path", record("get_save_path", lambda: self.save_path))
+        monkeypatch.setattr(dialogs, "get_open_path", record("get_open_path", lambda: self.open_path))
+        monkeypatch.setattr(dialogs, "ask_new_issue", record("ask_new_issue", lambda: self.new_issue))
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+
+@pytest.fixture
+def app(qapp):
+    from xjeditor.app.main import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def fake_dialogs(monkeypatch):
+    d = Dialogs()
+    d.install(monkeypatch)
+    return d
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    path = tmp_path / "sample.xjb"
+    shutil.copyfile(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def window(app, qtbot, tmp_path, fake_dialogs):
+    from PySide6.QtCore import QSettings
+
+    from xjeditor.app.window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    yield w
+    w.undo_stack.setClean()
+    w.story_editor.set_story(None)
+    w.close()
