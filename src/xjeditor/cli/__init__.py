@@ -11,6 +11,7 @@ Exit codes: 0 success, 1 a check found errors (preflight), 2 bad input or bad ar
 from __future__ import annotations
 
 import argparse
+import builtins
 import importlib
 import os
 import sys
@@ -62,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # output piped into head & co.: not an error
         try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+            # builtins.open: the name ``open`` in this package is the ``open`` sub-command module
+            sys.stdout = builtins.open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
         except OSError:
             pass
         return 0

@@ -16,6 +16,7 @@ from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 from ..typeset.layout import IssueLayout, layout_issue
 from .pdf import Finding, render_pdf
+from .pdfx import OutputIntent, default_output_intent
 
 
 @dataclass
@@ -84,11 +85,20 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
                marks: bool = False, bleed_mm: float | None = None, pdfx: bool = True,
                registry: FontRegistry | None = None,
                progress: Callable[[int, int], None] | None = None,
-               typeset: Typeset | None = None) -> list[Finding]:
-    """Typeset (unless given) and write the PDF; returns the renderer's findings."""
+               typeset: Typeset | None = None,
+               output_intent: OutputIntent | None = None) -> list[Finding]:
+    """Typeset (unless given) and write the PDF; returns the renderer's findings.
+
+    With ``pdfx`` the file is a PDF/X-1a:2003 with the bundled newsprint output intent
+    (``resources/icc/``) unless ``output_intent`` names another one.
+    """
     reg = registry or shared_registry()
     ts = typeset or typeset_issue(issue, reg)
     chosen = [ts.pages[i] for i in (pages if pages is not None else range(len(ts.pages)))]
     title = f"{issue.paper} 第{issue.number}期"
+    intent = output_intent
+    if pdfx and intent is None:
+        intent = default_output_intent()
     return render_pdf(chosen, out, fonts=reg, images=issue.images, title=title,
-                      bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress)
+                      bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress,
+                      output_intent=intent if pdfx else None)

@@ -8,7 +8,16 @@
    crop is placed exactly where those pixels were);
 4. downsample so that neither axis exceeds ``MAX_PPI`` at the placed size; never
    upsample;
-5. convert to CMYK (see ``to_cmyk``) and encode as a CMYK JPEG.
+5. separate to CMYK (``separate``): colour images through the bundled CMYK output
+   profile with Pillow's ImageCms (the image's own embedded profile, else sRGB, as the
+   source), greyscale to the black plate only, then the total ink limited to
+   ``TOTAL_INK_LIMIT`` (spec R45); without ImageCms (or the profile) the profile-free
+   ``to_cmyk`` stands in;
+6. encode as a CMYK JPEG.
+
+Prepared images are kept in a cache folder (``cache_dir``), keyed by a hash of the
+image's bytes and everything else the result depends on, so a second export of the same
+issue does not decode, resample or separate again.
 
 Pillow writes CMYK JPEGs the way Adobe applications do, with inverted channel values,
 so the image XObject carries ``/Decode [1 0 1 0 1 0 1 0]``.
@@ -16,16 +25,30 @@ so the image XObject carries ``/Decode [1 0 1 0 1 0 1 0]``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
 import math
+import os
+import struct
+import sys
+import tempfile
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageMath, ImageOps, UnidentifiedImageError
 
 from ..model import ImageAsset
+from ..paths import resources_dir
 
 MAX_PPI = 300.0
 JPEG_QUALITY = 90
+TOTAL_INK_LIMIT = 240.0  # percent, spec R45 (configurable 220-280)
+OUTPUT_PROFILE = "icc/xj-newsprint-tr002.icc"  # under resources/
+# Bump when the preparation changes, so cached results made by older code are not used.
+CACHE_VERSION = 1
 # Decoding bombs: refuse images above this many pixels instead of exhausting memory.
 MAX_PIXELS = 200_000_000
 
@@ -65,7 +88,8 @@ def visible_part(clip: tuple[float, float, float, float], ix: float, iy: float, 
 
 
 def to_cmyk(im: Image.Image) -> Image.Image:
-    """Convert to CMYK without a colour profile (a stand-in until ICC conversion).
+    """Convert to CMYK without a colour profile (the fallback when ImageCms or the
+    output profile is unavailable; greyscale always takes this way).
 
     Greyscale goes to the black plate only (K = 1 - grey). RGB uses complete grey
     component replacement: C, M, Y = 1 - R, G, B, then K = min(C, M, Y) is taken out of
@@ -85,6 +109,174 @@ def to_cmyk(im: Image.Image) -> Image.Image:
                                 ImageChops.subtract(y, k), k))
 
 
+def limit_ink(im: Image.Image, limit: float = TOTAL_INK_LIMIT) -> Image.Image:
+    """Hold C + M + Y + K at or below ``limit`` percent (spec R45).
+
+    Where a pixel has more, its C, M and Y are scaled down together and K is kept, so
+    the darkness and detail carried by the black plate stay and only the colour under
+    it thins out (where K alone exceeds the limit, K is cut to it).
+    """
+    if im.mode != "CMYK":
+        raise ValueError(f"limit_ink needs a CMYK image, not {im.mode}")
+    cap = max(0.0, limit) * 255.0 / 100.0
+    c, m, y, k = im.split()
+    if cap >= 4 * 255:
+        return im
+    k_max = min(cap, 255.0)
+    # Most pictures are under the limit everywhere: find out from the band extrema of
+    # the sum before doing any per-pixel arithmetic.
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+    if total.getextrema()[1] <= cap:
+        return im
+
+    def scale(a):
+        cmy = a["float"](a["c"]) + a["m"] + a["y"]
+        room = a["max"](cap - a["min"](a["float"](a["k"]), k_max), 0.0)
+        return a["min"](room / a["max"](cmy, 1.0), 1.0)
+
+    factor = ImageMath.lambda_eval(scale, c=c, m=m, y=y, k=k)
+    out = [ImageMath.lambda_eval(lambda a: a["convert"](a["band"] * a["f"], "L"), band=band, f=factor)
+           for band in (c, m, y)]
+    if k_max < 255:
+        k = k.point(lambda v: min(v, int(k_max)))
+    return Image.merge("CMYK", (*out, k))
+
+
+@functools.cache
+def _image_cms():
+    """Pillow's ImageCms module, or None when Pillow was built without LittleCMS."""
+    try:
+        from PIL import ImageCms
+    except ImportError:  # pragma: no cover - depends on the Pillow build
+        return None
+    return ImageCms
+
+
+def output_profile_path() -> Path:
+    """The bundled CMYK output profile the images are separated for."""
+    return resources_dir() / OUTPUT_PROFILE
+
+
+@functools.cache
+def _profile_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "none"
+
+
+_transform_lock = threading.Lock()
+_transforms: dict[tuple[str, str], object] = {}
+
+
+def _transform(source: bytes | None, target: str):
+    """An RGB to CMYK transform from ``source`` (ICC bytes; None = sRGB) to the profile at
+    ``target``; None when colour management is unavailable or a profile is unusable.
+    Transforms are made once and shared: built without LittleCMS's one-pixel cache,
+    they are safe to apply from several threads."""
+    cms = _image_cms()
+    if cms is None or not Path(target).is_file():
+        return None
+    skey = hashlib.sha256(source).hexdigest() if source else "sRGB"
+    key = (skey, target)
+    with _transform_lock:
+        if key in _transforms:
+            return _transforms[key]
+        try:
+            src = cms.ImageCmsProfile(io.BytesIO(source)) if source else cms.createProfile("sRGB")
+            dst = cms.getOpenProfile(target)
+            if hasattr(cms, "Flags"):
+                flags = cms.Flags.NOCACHE | cms.Flags.BLACKPOINTCOMPENSATION
+            else:  # pragma: no cover - Pillow before 10.3
+                flags = 0x0040 | 0x2000
+            found = cms.buildTransform(src, dst, "RGB", "CMYK",
+                                       renderingIntent=cms.Intent.RELATIVE_COLORIMETRIC, flags=flags)
+        except Exception:  # noqa: BLE001 - a broken profile: the caller falls back
+            found = None
+        _transforms[key] = found
+        return found
+
+
+def separate(im: Image.Image, *, profile: str | os.PathLike | None = None,
+             ink_limit: float = TOTAL_INK_LIMIT) -> Image.Image:
+    """A CMYK image for the press: colour through the output profile (``profile``, by
+    default the bundled newsprint one) from the image's embedded profile or sRGB,
+    greyscale on the black plate, CMYK as it is; then the total ink limited."""
+    if im.mode == "CMYK":
+        cmyk = im
+    elif im.mode in ("1", "L", "I", "I;16", "F"):
+        cmyk = to_cmyk(im)
+    else:
+        target = str(profile if profile is not None else output_profile_path())
+        rgb = im if im.mode == "RGB" else im.convert("RGB")
+        embedded = im.info.get("icc_profile") or None
+        transform = (_transform(embedded, target) if embedded else None) or _transform(None, target)
+        if transform is not None:
+            cmyk = _image_cms().applyTransform(rgb, transform)
+        else:
+            cmyk = to_cmyk(rgb)
+    return limit_ink(cmyk, ink_limit)
+
+
+# ------------------------------------------------------------------ the cache
+
+
+def cache_dir() -> Path | None:
+    """Where prepared images are kept: ``XJEDITOR_CACHE_DIR``, else the user's cache
+    folder (XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%) + ``xjeditor/images``.
+    None when ``XJEDITOR_CACHE_DIR`` is set to an empty string (no caching)."""
+    env = os.environ.get("XJEDITOR_CACHE_DIR")
+    if env is not None:
+        return Path(env) / "images" if env else None
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "xjeditor" / "images"
+
+
+_MAGIC = b"XJPI"
+
+
+def _cache_key(asset: ImageAsset, part, iw: float, ih: float, max_ppi: float) -> str:
+    facts = json.dumps([CACHE_VERSION, asset.key, [round(v, 9) for v in part], round(iw, 6), round(ih, 6),
+                        max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, _profile_digest(str(output_profile_path())),
+                        _image_cms() is not None])
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def _cache_read(key: str) -> tuple[dict, bytes] | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        data = (folder / key[:2] / key).read_bytes()
+        if data[:4] != _MAGIC:
+            return None
+        (n,) = struct.unpack(">I", data[4:8])
+        return json.loads(data[8:8 + n]), data[8 + n:]
+    except (OSError, ValueError, struct.error):
+        return None
+
+
+def _cache_write(key: str, facts: dict, jpeg: bytes) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        sub = folder / key[:2]
+        sub.mkdir(parents=True, exist_ok=True)
+        head = json.dumps(facts).encode()
+        fd, tmp = tempfile.mkstemp(dir=sub, prefix=".tmp.")
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + struct.pack(">I", len(head)) + head + jpeg)
+        os.replace(tmp, sub / key)
+    except OSError:  # a read-only or full disk: caching is only an optimisation
+        pass
+
+
 def _flatten(im: Image.Image) -> Image.Image:
     """Composite transparency onto white: PDF/X-1a allows none."""
     if im.mode == "P":
@@ -99,12 +291,22 @@ def _flatten(im: Image.Image) -> Image.Image:
 
 
 def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix: float, iy: float,
-                  iw: float, ih: float, *, max_ppi: float = MAX_PPI) -> PreparedImage | None:
+                  iw: float, ih: float, *, max_ppi: float = MAX_PPI, cache: bool = True) -> PreparedImage | None:
     """The print-ready JPEG of the visible part of a placed image; None when no part of
-    it is inside the clip. Raises ``ImageError`` for data that cannot be decoded."""
+    it is inside the clip. Raises ``ImageError`` for data that cannot be decoded.
+    ``cache`` looks the result up in (and adds it to) the cache folder."""
     part = visible_part(clip, ix, iy, iw, ih)
     if part is None:
         return None
+    key = _cache_key(asset, part, iw, ih, max_ppi) if cache else ""
+    if cache:
+        hit = _cache_read(key)
+        if hit is not None:
+            facts, jpeg = hit
+            try:
+                return _placed(jpeg, ix, iy, iw, ih, **facts)
+            except (TypeError, ValueError):
+                pass  # an unexpected entry: make it again
     try:
         im = Image.open(io.BytesIO(asset.data))
         if im.width * im.height > MAX_PIXELS:
@@ -118,8 +320,11 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
             raw_need = (need_h, need_w) if orientation in _ROTATED_ORIENTATIONS else (need_w, need_h)
             im.draft(None, raw_need)
         im.load()
+        icc = im.info.get("icc_profile")
         im = ImageOps.exif_transpose(im)
         im = _flatten(im)
+        if icc and im.mode == "RGB":
+            im.info["icc_profile"] = icc  # conversions above may drop it
     except ImageError:
         raise
     except UnidentifiedImageError as exc:
@@ -133,18 +338,38 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
     px1, py1 = math.ceil(u1 * width - 1e-9), math.ceil(v1 * height - 1e-9)
     px1, py1 = max(px1, px0 + 1), max(py1, py0 + 1)
     if (px0, py0, px1, py1) != (0, 0, width, height):
+        icc = im.info.get("icc_profile")
         im = im.crop((px0, py0, px1, py1))
-    # The crop's place on the page.
-    x, y = ix + px0 * iw / width, iy + py0 * ih / height
+        if icc:
+            im.info["icc_profile"] = icc
     w, h = (px1 - px0) * iw / width, (py1 - py0) * ih / height
     max_w = max(1, math.ceil(w / 72.0 * max_ppi))
     max_h = max(1, math.ceil(h / 72.0 * max_ppi))
     if im.width > max_w or im.height > max_h:
+        icc = im.info.get("icc_profile")
         im = im.resize((min(im.width, max_w), min(im.height, max_h)), Image.Resampling.LANCZOS)
+        if icc:
+            im.info["icc_profile"] = icc
     try:
-        cmyk = to_cmyk(im)
+        cmyk = separate(im)
         out = io.BytesIO()
         cmyk.save(out, "JPEG", quality=JPEG_QUALITY)
     except Exception as exc:  # noqa: BLE001
         raise ImageError(f"{type(exc).__name__}: {exc}") from exc
-    return PreparedImage(out.getvalue(), cmyk.width, cmyk.height, x, y, w, h)
+    facts = {"width": width, "height": height, "crop": [px0, py0, px1, py1]}
+    if cache:
+        _cache_write(key, facts, out.getvalue())
+    return _placed(out.getvalue(), ix, iy, iw, ih, **facts)
+
+
+def _placed(jpeg: bytes, ix: float, iy: float, iw: float, ih: float, *, width: int, height: int,
+            crop: list[int]) -> PreparedImage:
+    """The prepared JPEG placed where its source pixels were (the crop's place)."""
+    px0, py0, px1, py1 = crop
+    with Image.open(io.BytesIO(jpeg)) as im:
+        if im.mode != "CMYK":
+            raise ValueError("not a CMYK JPEG")
+        width_px, height_px = im.size
+    x, y = ix + px0 * iw / width, iy + py0 * ih / height
+    w, h = (px1 - px0) * iw / width, (py1 - py0) * ih / height
+    return PreparedImage(jpeg, width_px, height_px, x, y, w, h)

@@ -1,21 +1,41 @@
 """PDF/X-1a:2003 document-level parts (spec R43), written into reportlab's document.
 
-This slice writes the document information dictionary (Title, Trapped, the
-GTS_PDFXVersion key, fixed dates) and has the plumbing for the OutputIntent. Until a
-CMYK output profile (newsprint, e.g. ISO newspaper 26v4 / IFRA26) is bundled, exports
-have no OutputIntent and are not yet complete PDF/X-1a files; ``render_pdf`` records a
-finding about it. The next slice passes an ``OutputIntent`` to ``attach_output_intent``.
+- the document information dictionary: Title, Creator, Producer, fixed dates, Trapped,
+  GTS_PDFXVersion and GTS_PDFXConformance (``install_info``);
+- the XMP metadata stream with the same facts (``install_info``): dc:title, xmp dates,
+  pdf:Producer, pdf:Trapped, pdfx:GTS_PDFXVersion and pdfxid:GTS_PDFXVersion;
+- the OutputIntent with the embedded CMYK output profile (``attach_output_intent``).
+
+The bundled output profile (``resources/icc/``) characterises coldset printing on
+newsprint (ANSI CGATS/SNAP TR 002, registered with the ICC as "CGATS TR 002");
+``default_output_intent`` loads it. Dates come from reportlab's document time stamp,
+which is fixed in invariant mode (or taken from SOURCE_DATE_EPOCH), so the Info
+dictionary and the XMP agree and exports stay byte-identical.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 
+from ..paths import resources_dir
+
 PDFX_VERSION = "PDF/X-1a:2003"
+PDFX_CONFORMANCE = "PDF/X-1a:2003"
 PDFX_PDF_VERSION = (1, 4)  # PDF/X-1a:2003 is based on PDF 1.4
 CREATOR = "XJ Editor"
+PRODUCER = f"{CREATOR} (reportlab)"
+
+# The bundled output condition (resources/icc/README.md).
+PROFILE_FILE = "xj-newsprint-tr002.icc"
+CONDITION_IDENTIFIER = "CGATS TR 002"
+CONDITION = "Coldset offset printing on newsprint (ANSI CGATS/SNAP TR 002-2007)"
+REGISTRY = "http://www.color.org"
+CONDITION_INFO = "XJ Editor newsprint profile made from CGATS TR 002 characterization data"
 
 
 @dataclass(frozen=True)
@@ -24,22 +44,46 @@ class OutputIntent:
 
     ``profile`` is the ICC output profile (a CMYK one, embedded as the
     ``DestOutputProfile``); ``condition_identifier`` names the characterised condition
-    (e.g. "IFRA26"), ``registry`` where that name is registered.
+    (e.g. "CGATS TR 002" or "IFRA26"), ``registry`` where that name is registered.
     """
 
     profile: bytes
     condition_identifier: str
     condition: str = ""
-    registry: str = "http://www.color.org"
+    registry: str = REGISTRY
     info: str = ""
 
 
-class PdfxInfo(pdfdoc.PDFInfo):
-    """The Info dictionary: only what PDF/X asks for, no reportlab placeholders.
+def profile_color_space(profile: bytes) -> str:
+    """The data colour space of an ICC profile's header ("CMYK", "RGB", "GRAY", ...)."""
+    if len(profile) < 128 or profile[36:40] != b"acsp":
+        return ""
+    return profile[16:20].decode("ascii", "replace").strip()
 
-    Dates come from the document's time stamp, which is fixed in invariant mode (or
-    taken from SOURCE_DATE_EPOCH), so exports stay byte-identical.
-    """
+
+def profile_path() -> Path:
+    """The bundled CMYK output profile."""
+    return resources_dir() / "icc" / PROFILE_FILE
+
+
+@functools.cache
+def _profile_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def default_output_intent() -> OutputIntent | None:
+    """The bundled newsprint output intent; None when the profile is not there."""
+    path = profile_path()
+    if not path.is_file():
+        return None
+    return OutputIntent(_profile_bytes(path), CONDITION_IDENTIFIER, CONDITION, REGISTRY, CONDITION_INFO)
+
+
+# ------------------------------------------------------------------ the Info dictionary
+
+
+class PdfxInfo(pdfdoc.PDFInfo):
+    """The Info dictionary: only what PDF/X asks for, no reportlab placeholders."""
 
     def __init__(self, title: str, *, pdfx: bool) -> None:
         super().__init__()
@@ -47,7 +91,7 @@ class PdfxInfo(pdfdoc.PDFInfo):
         self.author = ""
         self.subject = ""
         self.creator = CREATOR
-        self.producer = f"{CREATOR} (reportlab)"
+        self.producer = PRODUCER
         self.pdfx = pdfx
 
     def format(self, document) -> bytes:
@@ -62,11 +106,78 @@ class PdfxInfo(pdfdoc.PDFInfo):
         }
         if self.pdfx:
             d["GTS_PDFXVersion"] = pdfdoc.PDFString(PDFX_VERSION)
+            d["GTS_PDFXConformance"] = pdfdoc.PDFString(PDFX_CONFORMANCE)
         return pdfdoc.PDFDictionary(d).format(document)
 
 
+# ------------------------------------------------------------------ XMP metadata
+
+
+def xmp_date(ts: pdfdoc.TimeStamp) -> str:
+    """The time stamp as an XMP date (ISO 8601 with the offset the Info dates carry)."""
+    y, mo, d, h, mi, s = ts.YMDhms
+    sign = "-" if ts.dhh < 0 else "+"
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{sign}{abs(ts.dhh):02d}:{abs(ts.dmm):02d}"
+
+
+def xmp_packet(title: str, date: str, *, pdfx: bool) -> bytes:
+    """An XMP packet stating the document's title, dates, producer and PDF/X version."""
+    t = escape(title)
+    pdfx_props = ""
+    if pdfx:
+        pdfx_props = (
+            f"   <pdfx:GTS_PDFXVersion>{PDFX_VERSION}</pdfx:GTS_PDFXVersion>\n"
+            f"   <pdfx:GTS_PDFXConformance>{PDFX_CONFORMANCE}</pdfx:GTS_PDFXConformance>\n"
+            f"   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\n"
+        )
+    body = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about=""\n'
+        '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
+        '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
+        '    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/"\n'
+        '    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">\n'
+        "   <dc:format>application/pdf</dc:format>\n"
+        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>\n'
+        f"   <xmp:CreateDate>{date}</xmp:CreateDate>\n"
+        f"   <xmp:ModifyDate>{date}</xmp:ModifyDate>\n"
+        f"   <xmp:MetadataDate>{date}</xmp:MetadataDate>\n"
+        f"   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>\n"
+        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>\n"
+        "   <pdf:Trapped>False</pdf:Trapped>\n"
+        f"{pdfx_props}"
+        "  </rdf:Description>\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
+    return body.encode("utf-8")
+
+
+class _MetadataStream(pdfdoc.PDFStream):
+    """The XMP stream, written uncompressed (as PDF/X readers expect) with the
+    document's own time stamp."""
+
+    def __init__(self, title: str, *, pdfx: bool) -> None:
+        super().__init__(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"),
+                                               "Subtype": pdfdoc.PDFName("XML")}), b"")
+        self.title = title
+        self.pdfx = pdfx
+
+    def format(self, document) -> bytes:
+        content = xmp_packet(self.title, xmp_date(document._timeStamp), pdfx=self.pdfx)
+        d = pdfdoc.PDFDictionary({**self.dictionary.dict, "Length": len(content)})
+        return d.format(document) + b"\nstream\n" + content + b"\nendstream\n"
+
+
 def install_info(doc: pdfdoc.PDFDocument, title: str, *, pdfx: bool) -> None:
+    """The Info dictionary and, for PDF/X, the XMP metadata in the catalog."""
     doc.info = PdfxInfo(title, pdfx=pdfx)
+    if pdfx:
+        doc.Catalog.Metadata = doc.Reference(_MetadataStream(title, pdfx=pdfx), "XJ.Metadata")
 
 
 def attach_output_intent(doc: pdfdoc.PDFDocument, intent: OutputIntent, *, compress: bool = True) -> None:
