@@ -32,11 +32,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"xjeditor: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that sub-command is imported (start-up time: the
+    command modules pull in the file format, layouts and renderers)."""
     parser = _Parser(prog="xjeditor", description="XJ Editor: 社区报排版 (Chinese community newspaper layout)")
     parser.add_argument("--version", action="version", version=f"xjeditor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in ([only] if only in COMMANDS else COMMANDS):
         try:
             module = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:  # a command still being built
@@ -48,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS and "-h" not in argv and "--help" not in argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
