@@ -43,7 +43,7 @@ def demo_path() -> Path:
 
 def repeated(issue: Issue, pages: int) -> Issue:
     """The issue's pages repeated up to ``pages``; each copy's frames and stories get new
-    ids (``<id>-<copy>``) so threads and captions stay within their copy."""
+    ids (``<id>-copy<n>``) so threads and captions stay within their copy."""
     out = copy.deepcopy(issue)
     out.pages = []
     out.stories = {}
@@ -51,7 +51,7 @@ def repeated(issue: Issue, pages: int) -> Issue:
     for i in range(pages):
         k, src = divmod(i, n)
         page = copy.deepcopy(issue.pages[src])
-        suffix = f"-{k}" if k else ""
+        suffix = f"-copy{k}" if k else ""
         for f in page.frames:
             f.id += suffix
             if isinstance(f, TextFrame):

@@ -1,12 +1,13 @@
 """``xjeditor demo``: what ``make run`` starts.
 
-With a display it will open the editor on the demo issue (once the editor exists); with
-no display, or until then, it exports the demo issue to ``out/demo.pdf`` and says so.
+On a display it opens the editor on the demo issue; with no display it exports the demo
+issue to ``out/demo.pdf`` and says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,23 +19,35 @@ def demo_issue_path() -> Path:
     return demo if demo.exists() else seeds_dir() / "sample.xjb"
 
 
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in ("win32", "darwin")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("demo", help="open (or, headless, export) the demo issue")
+    p = subparsers.add_parser("demo", help="open the demo issue in the editor (headless: export it to PDF)")
     p.add_argument("-o", "--output", default=str(project_root() / "out" / "demo.pdf"),
-                   help="PDF to write when exporting (default out/demo.pdf)")
+                   help="PDF to write when there is no display (default out/demo.pdf)")
+    p.add_argument("--export", action="store_true", help="export even when a display is available")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render.export import export_pdf, typeset_issue
-    from .common import open_issue
-
     source = demo_issue_path()
+    if has_display() and not args.export:
+        from ..app.main import run as run_editor
+
+        return run_editor(str(source))
+
+    from ..render.export import export_pdf, typeset_issue
+    from .common import open_issue, progress_printer
+
     issue = open_issue(source)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     ts = typeset_issue(issue)
-    export_pdf(issue, out, typeset=ts)
-    print(f"The editor is not built yet: exported the demo issue {source.name} to {out} "
-          f"({len(ts.pages)} pages).", file=sys.stderr)
+    export_pdf(issue, out, typeset=ts, progress=progress_printer("exporting page"))
+    print(f"No display: exported the demo issue {source.name} to {out} ({len(ts.pages)} pages) "
+          f"instead of opening the editor.")
     return 0
