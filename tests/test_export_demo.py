@@ -104,3 +104,10 @@ def test_preflight_finds_no_error_in_the_demo(exported):
     issue, ts, _, _ = exported
     errors = [f for f in run_preflight(issue, ts) if f.severity == "error"]
     assert errors == []
+
+
+def test_preflight_command_exits_zero_on_the_demo(capsys):
+    from xjeditor.cli import main
+
+    assert main(["preflight", str(seeds_dir() / "demo.xjb")]) == 0
+    assert "错误 0" in capsys.readouterr().out
