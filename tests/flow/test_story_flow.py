@@ -19,8 +19,25 @@ from xjeditor.typeset.display import GlyphRun, dump
 from xjeditor.typeset.fonts import default_registry
 from xjeditor.typeset.grid import Grid
 from xjeditor.typeset.layout import layout_issue
+from xjeditor.typeset.metrics import SyntheticMetrics
 
-FONTS = default_registry()
+class SyntheticFonts:
+    """Round-number widths (ideographs 1 em): the flow rules hold without any font file."""
+
+    def __init__(self) -> None:
+        self._m = SyntheticMetrics()
+
+    def metrics(self, key):
+        return self._m
+
+    def fallbacks(self, key):
+        return []
+
+
+@pytest.fixture(params=["synthetic", "bundled"], scope="module")
+def fonts(request):
+    return SyntheticFonts() if request.param == "synthetic" else default_registry()
+
 EM = 3.175  # mm, one 小五 character
 PITCH = 13.5
 
@@ -62,11 +79,11 @@ def _source_text(story: Story) -> str:
     return "".join("".join(p.text.split()) for p in story.parts)
 
 
-def test_every_character_is_set_once_and_in_order():
+def test_every_character_is_set_once_and_in_order(fonts):
     story = _story()
     issue = _issue([_frame("f1", 30, 60, story="s1")])
     issue.stories["s1"] = story
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     assert result.stories["s1"].copyfit.fits
     set_text = re.sub(r"\s", "", _story_text(result, "s1"))
     # head first (kicker, title), then the body in reading order
@@ -75,10 +92,10 @@ def test_every_character_is_set_once_and_in_order():
     assert body in set_text
 
 
-def test_headline_takes_whole_rows_and_body_starts_on_the_grid_r27():
+def test_headline_takes_whole_rows_and_body_starts_on_the_grid_r27(fonts):
     issue = _issue([_frame("f1", 30, 60, story="s1")])
     issue.stories["s1"] = _story()
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     top = mm_to_pt(30)
     body_runs = [it for it in result.pages[0].items if isinstance(it, GlyphRun) and it.size == 9.0]
     for run in body_runs:
@@ -86,10 +103,10 @@ def test_headline_takes_whole_rows_and_body_starts_on_the_grid_r27():
         assert rows == pytest.approx(round(rows), abs=1e-6), run.text
 
 
-def test_columns_of_the_last_frame_are_balanced_r28():
+def test_columns_of_the_last_frame_are_balanced_r28(fonts):
     issue = _issue([_frame("f1", 30, 60, story="s1")])
     issue.stories["s1"] = _story(paragraphs=4)
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     body = [it for it in result.pages[0].items if isinstance(it, GlyphRun) and it.size == 9.0]
     xs = sorted({round(r.x, 1) for r in body})
     assert len(xs) == 5
@@ -101,22 +118,22 @@ def test_columns_of_the_last_frame_are_balanced_r28():
     assert result.stories["s1"].copyfit.status.startswith("缺")
 
 
-def test_overset_is_reported_in_characters():
+def test_overset_is_reported_in_characters(fonts):
     issue = _issue([_frame("f1", 30, 8, cols=2, story="s1")])
     issue.stories["s1"] = _story()
-    cf = layout_issue(issue, FONTS).stories["s1"].copyfit
+    cf = layout_issue(issue, fonts).stories["s1"].copyfit
     assert not cf.fits and cf.overset_chars > 0
     assert cf.status == f"超 {cf.overset_chars} 字"
-    placed = len(re.sub(r"\s", "", _story_text(layout_issue(issue, FONTS), "s1")))
+    placed = len(re.sub(r"\s", "", _story_text(layout_issue(issue, fonts), "s1")))
     assert placed + cf.overset_chars == len(_source_text(_story()))
 
 
-def test_text_jumps_across_pages_with_jump_lines_r35():
+def test_text_jumps_across_pages_with_jump_lines_r35(fonts):
     f1 = _frame("f1", 30, 12, cols=3, story="s1", next="f2")
     f2 = _frame("f2", 30, 40, cols=3)
     issue = _issue([f1], [], [f2])
     issue.stories["s1"] = _story()
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     sl = result.stories["s1"]
     assert sl.copyfit.fits
     assert sl.pages == [0, 2]
@@ -129,12 +146,12 @@ def test_text_jumps_across_pages_with_jump_lines_r35():
     assert sorted(set_text) == sorted(_source_text(issue.stories["s1"]))
 
 
-def test_text_keeps_out_of_a_runaround_image():
+def test_text_keeps_out_of_a_runaround_image(fonts):
     frame = _frame("f1", 30, 60, story="s1")
     img = ImageFrame("i1", Rect(15.85, 30 + 60, 2 * 14 * EM + 1.5 * EM, 40))
     issue = _issue([frame, img])
     issue.stories["s1"] = _story(paragraphs=10)
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     x0, y0 = mm_to_pt(img.rect.x - 1.5), mm_to_pt(img.rect.y - 1.5)
     x1, y1 = mm_to_pt(img.rect.right + 1.5), mm_to_pt(img.rect.bottom + 1.5)
     for it in result.pages[0].items:
@@ -145,11 +162,11 @@ def test_text_keeps_out_of_a_runaround_image():
             assert not (overlaps_x and overlaps_y), it.text
 
 
-def test_caption_of_an_image_frame_stands_under_the_picture():
+def test_caption_of_an_image_frame_stands_under_the_picture(fonts):
     img = ImageFrame("i1", Rect(20, 20, 80, 60), caption_story="c1")
     issue = _issue([img])
     issue.stories["c1"] = Story("c1", parts=[StoryPart(PartKind.PHOTO, "观影《攀登者》", credit="陈毓磊")])
-    result = layout_issue(issue, FONTS)
+    result = layout_issue(issue, fonts)
     runs = [it for it in result.pages[0].items if isinstance(it, GlyphRun)]
     assert "".join(r.text for r in runs) == "观影《攀登者》（陈毓磊 摄）"
     placement = next(it for it in result.pages[0].items if not isinstance(it, GlyphRun))
@@ -158,39 +175,39 @@ def test_caption_of_an_image_frame_stands_under_the_picture():
     assert result.stories["c1"].copyfit.status == "正好"
 
 
-def test_a_story_in_no_frame_is_all_overset():
+def test_a_story_in_no_frame_is_all_overset(fonts):
     issue = _issue([])
     issue.stories["s1"] = _story(1)
-    sl = layout_issue(issue, FONTS).stories["s1"]
+    sl = layout_issue(issue, fonts).stories["s1"]
     assert sl.copyfit.overset_chars == _story(1).text_length()
 
 
-def test_dump_is_stable_and_rounded():
+def test_dump_is_stable_and_rounded(fonts):
     issue = _issue([_frame("f1", 30, 20, cols=2, story="s1")])
     issue.stories["s1"] = _story(2)
-    a = dump(layout_issue(issue, FONTS).pages)
-    b = dump(layout_issue(issue, FONTS).pages)
+    a = dump(layout_issue(issue, fonts).pages)
+    b = dump(layout_issue(issue, fonts).pages)
     assert a == b
     assert re.search(r"text song 9\.00 at \d+\.\d\d,\d+\.\d\d", a)
 
 
-def test_grid_pitch_follows_body_style():
+def test_grid_pitch_follows_body_style(fonts):
     assert Grid.for_body(9, 0.5).pitch == PITCH
 
 
-def test_line_gap_outside_half_to_one_em_is_flagged_r26():
+def test_line_gap_outside_half_to_one_em_is_flagged_r26(fonts):
     issue = _issue([_frame("f1", 30, 30, story="s1")])
     issue.stories["s1"] = _story(1)
-    assert not any("行距" in w for w in layout_issue(issue, FONTS).stories["s1"].warnings)
+    assert not any("行距" in w for w in layout_issue(issue, fonts).stories["s1"].warnings)
     issue.styles.paragraph["body"].line_gap = 0.3
-    assert any("行距 0.3" in w for w in layout_issue(issue, FONTS).stories["s1"].warnings)
+    assert any("行距 0.3" in w for w in layout_issue(issue, fonts).stories["s1"].warnings)
 
 
-def test_a_subhead_never_ends_a_column_without_two_lines_after_it_r30():
+def test_a_subhead_never_ends_a_column_without_two_lines_after_it_r30(fonts):
     for lines in range(8, 20):
         issue = _issue([_frame("f1", 30, lines, cols=3, story="s1")])
         issue.stories["s1"] = _story()
-        result = layout_issue(issue, FONTS)
+        result = layout_issue(issue, fonts)
         body = [it for it in result.pages[0].items if isinstance(it, GlyphRun)]
         heads = [r for r in body if r.font == "hei"]
         for h in heads:
@@ -199,11 +216,11 @@ def test_a_subhead_never_ends_a_column_without_two_lines_after_it_r30():
             assert len(below) >= 2 or not result.stories["s1"].copyfit.fits, (lines, h.text)
 
 
-def test_a_last_line_alone_at_a_column_top_is_flagged_r30():
+def test_a_last_line_alone_at_a_column_top_is_flagged_r30(fonts):
     flagged = []
     for lines in range(6, 30):
         issue = _issue([_frame("f1", 30, lines, cols=3, story="s1")])
         issue.stories["s1"] = _story()
-        result = layout_issue(issue, FONTS)
+        result = layout_issue(issue, fonts)
         flagged.append(any("寡行" in w for w in result.stories["s1"].warnings))
     assert any(flagged) and not all(flagged)
