@@ -224,3 +224,23 @@ def test_a_last_line_alone_at_a_column_top_is_flagged_r30(fonts):
         result = layout_issue(issue, fonts)
         flagged.append(any("寡行" in w for w in result.stories["s1"].warnings))
     assert any(flagged) and not all(flagged)
+
+
+def _head_lines(fonts, title, cols):
+    issue = _issue([_frame("f1", 30, 40, cols=cols, story="s1")])
+    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, title),
+                                             StoryPart(PartKind.PARAGRAPH, BODY)])
+    result = layout_issue(issue, fonts)
+    size = issue.styles.paragraph["title"].size
+    return [r.text for r in result.pages[0].items if isinstance(r, GlyphRun) and r.size == size]
+
+
+def test_a_couplet_headline_breaks_at_its_space(fonts):
+    lines = _head_lines(fonts, "述职测评晒成绩 铆足干劲启新程", 2)
+    assert lines == ["述职测评晒成绩", "铆足干劲启新程"]
+
+
+def test_a_long_headline_is_balanced_not_a_long_line_over_a_stub(fonts):
+    lines = _head_lines(fonts, "新泾镇召开二〇二一年居民区两委换届工作动员部署大会", 3)  # 18 a line
+    assert len(lines) == 2
+    assert abs(len(lines[0]) - len(lines[1])) <= 2, lines  # not 18 over 7

@@ -15,6 +15,7 @@ The order of work for one story:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -168,6 +169,36 @@ def _compose_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width
 # --------------------------------------------------------------------------- the head
 
 
+# A space between two ideographs in a headline separates the halves of a couplet
+# (述职测评晒成绩 铆足干劲启新程): the place a headline breaks when it must.
+_COUPLET_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff“”‘’）》」』！？。，；：])[ \u3000]+(?=[\u3400-\u9fff\uf900-\ufaff“‘（《「『])")
+
+
+def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width: float, text: str) -> list:
+    """Headline lines as an editor breaks them: at the couplet's space when it has one and
+    the halves fit, else balanced (the narrowest measure that keeps the line count), never
+    a long first line over a stub."""
+    lines = _compose_lines(setter, part, style, width, text=text)
+    if len(lines) <= 1 or "\n" in text:
+        return lines
+    halves = [h for h in _COUPLET_SPACE.split(text.strip()) if h]
+    if 1 < len(halves) <= len(lines):
+        by_half = [_compose_lines(setter, part, style, width, text=h) for h in halves]
+        if all(len(ls) == 1 for ls in by_half):
+            return [ls[0] for ls in by_half]
+    n = len(lines)
+    lo, hi = width * (n - 1) / n, width  # the narrowest width keeping n lines, to 1 em
+    best = lines
+    while hi - lo > style.size:
+        mid = (lo + hi) / 2.0
+        trial = _compose_lines(setter, part, style, mid, text=text)
+        if len(trial) == n:
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
+
+
 @dataclass
 class Head:
     rows: int  # body rows the head takes, including the gap below it
@@ -186,7 +217,10 @@ def _head(setter: Setter, story: Story, width: float, grid: Grid) -> Head | None
         text = part.text
         if part.kind == PartKind.COLUMN_TAG and not text.startswith("【"):
             text = f"【{text}】"
-        lines = _compose_lines(setter, part, style, width, text=text)
+        if part.kind in (PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE):
+            lines = _headline_lines(setter, part, style, width, text)
+        else:
+            lines = _compose_lines(setter, part, style, width, text=text)
         pitch = style.size * (1.0 + style.line_gap)
         height = style.size + pitch * (len(lines) - 1) if lines else 0.0
         blocks.append((height + style.size * style.line_gap,
