@@ -603,6 +603,28 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
                     break
                 h += 1
 
+    # Drawn in reading order, so that text extraction (pdftotext, copy) follows the story:
+    # the head, then on each page the 上接 line, the body, the 下转 line.
+    if head is not None:
+        head.place(head_x, mm_to_pt(first.rect.y), first_page)
+    used_frames = {frame_of_col[i] for i in result.used} | {0}
+    last_used = max(used_frames)
+
+    def jump_lines(outgoing: bool) -> None:
+        for ci, row, text in reserved:
+            k = frame_of_col[ci]
+            is_out = text.startswith("（下转")
+            if is_out != outgoing or not (k < last_used if is_out else k <= last_used):
+                continue
+            align = Align.RIGHT if is_out else Align.LEFT
+            para = compose_paragraph(setter.runs(text, jump_style), columns[ci].width,
+                                     _options(jump_style, indent=0.0, align=align))
+            for line in para.lines[:1]:
+                setter.glyph_runs(line, columns[ci].x, row.baseline, jump_style.color, row.page, story.id)
+            if is_out:
+                layout.jumps.append((chain[k][0], chain[k + 1][0]))
+
+    jump_lines(outgoing=False)
     for placed in result.placements:
         if len(placed) == 3:
             line, row, color = placed
@@ -610,23 +632,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
         else:
             block, col, start, need = placed
             block.place(col, start, need, col.page)
-    if head is not None:
-        head.place(head_x, mm_to_pt(first.rect.y), first_page)
-
-    used_frames = {frame_of_col[i] for i in result.used} | {0}
-    last_used = max(used_frames)
-    for ci, row, text in reserved:
-        k = frame_of_col[ci]
-        is_out = text.startswith("（下转")
-        if (is_out and k < last_used) or (not is_out and k <= last_used):
-            style = jump_style
-            lines = compose_paragraph(setter.runs(text, style), columns[ci].width,
-                                      _options(style, indent=0.0, align=Align.RIGHT if is_out else Align.LEFT)).lines
-            for line in lines[:1]:
-                setter.glyph_runs(line, columns[ci].x, row.baseline, style.color, row.page, story.id)
-            pa, pb = chain[k][0], chain[min(k + 1, len(chain) - 1)][0]
-            if is_out:
-                layout.jumps.append((pa, pb))
+    jump_lines(outgoing=True)
 
     if result.widows:
         layout.warnings.append(f"{result.widows} 处段末行落在栏首（寡行），可删字或加字调整")
