@@ -124,24 +124,45 @@ def _free_interval(x0: float, x1: float, y0: float, y1: float,
     return best
 
 
+_ROWS_CACHE: dict[tuple, list[tuple[float, list[Row]]]] = {}
+_ROWS_CACHE_MAX = 512
+
+
 def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
                   *, start_rows: dict[int, float] | None = None) -> list[Column]:
     """The columns of a frame with their grid rows, runaround applied.
 
     ``start_rows`` maps a column index to the y (pt) below which its rows begin (used for the
-    space a headline block takes); rows stay on the frame's grid.
+    space a headline block takes); rows stay on the frame's grid. Rows are immutable and
+    cached by geometry (re-layout after every keystroke asks for the same ones); each call
+    gets fresh lists, which the flow may shorten.
     """
+    excl = exclusions(page)
+    r = frame.rect
+    key = (page_index, frame.id, r.x, r.y, r.w, r.h, frame.columns, frame.gutter, grid, tuple(excl),
+           tuple(sorted((start_rows or {}).items())))
+    cached = _ROWS_CACHE.get(key)
+    if cached is None:
+        cached = _build_rows(page_index, frame, grid, excl, start_rows or {})
+        if len(_ROWS_CACHE) >= _ROWS_CACHE_MAX:
+            del _ROWS_CACHE[next(iter(_ROWS_CACHE))]
+        _ROWS_CACHE[key] = cached
+    top = mm_to_pt(frame.rect.y)
+    return [Column(page_index, frame.id, ci, cx, cw, top, list(rows))
+            for ci, ((cx, cw), rows) in enumerate(zip(column_boxes(frame), cached))]
+
+
+def _build_rows(page_index: int, frame: TextFrame, grid: Grid,
+                excl: list[tuple[float, float, float, float]], start_rows: dict[int, float]) -> list[list[Row]]:
     top = mm_to_pt(frame.rect.y)
     bottom = mm_to_pt(frame.rect.bottom)
-    excl = exclusions(page)
     min_width = MIN_ROW_EM * grid.size
     n_rows = grid.rows_in(bottom - top)
-    columns: list[Column] = []
+    ascent = EM_BOX_ASCENT * grid.size
+    out: list[list[Row]] = []
     for ci, (cx, cw) in enumerate(column_boxes(frame)):
-        col = Column(page_index, frame.id, ci, cx, cw, top)
-        first_y = (start_rows or {}).get(ci, top)
-        ascent = EM_BOX_ASCENT * grid.size
-        rows = col.rows
+        first_y = start_rows.get(ci, top)
+        rows: list[Row] = []
         for ri in range(n_rows):
             row_top = top + ri * grid.pitch
             if row_top + 1e-6 < first_y:
@@ -152,5 +173,5 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
                 # rounded so that equal columns give equal measures (the composer caches by it)
                 width = round(fx1 - fx0, 6) if fx1 - fx0 >= min_width else 0.0
             rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top, row_top + ascent))
-        columns.append(col)
-    return columns
+        out.append(rows)
+    return out
