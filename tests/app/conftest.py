@@ -23,6 +23,8 @@ class Dialogs:
         self.save_path: str | None = None
         self.open_path: str | None = None
         self.new_issue = None
+        self.recovery = "cancel"
+        self.export_path: str | None = None
 
     def install(self, monkeypatch) -> None:
         from xjeditor.app import dialogs
@@ -39,6 +41,9 @@ class Dialogs:
         monkeypatch.setattr(dialogs, "get_save_path", record("get_save_path", lambda: self.save_path))
         monkeypatch.setattr(dialogs, "get_open_path", record("get_open_path", lambda: self.open_path))
         monkeypatch.setattr(dialogs, "ask_new_issue", record("ask_new_issue", lambda: self.new_issue))
+        monkeypatch.setattr(dialogs, "ask_recovery", record("ask_recovery", lambda: self.recovery))
+        monkeypatch.setattr(dialogs, "show_info", record("show_info", None))
+        monkeypatch.setattr(dialogs, "get_export_path", record("get_export_path", lambda: self.export_path))
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]

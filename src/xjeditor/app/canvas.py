@@ -253,6 +253,20 @@ class PageCanvas(QGraphicsView):
             self.centerOn(r.center())
             self._set_current(index)
 
+    def show_frame(self, index: int, frame_id: str) -> None:
+        """Select a frame of page ``index`` and scroll so that it is in view."""
+        if self.doc is None or not 0 <= index < len(self.items_):
+            return
+        if self.doc.issue.pages[index].frame(frame_id) is None:
+            self.scroll_to_page(index)  # furniture and other typeset-only frames
+            return
+        self.select(Selection(index, frame_id))
+        item = self.items_[index]
+        r = item.mapRectToScene(_rect_pt(self.doc.frame_geometry(index, frame_id)))
+        self.centerOn(r.center())
+        self.ensureVisible(r, 20, 20)
+        self._set_current(index)
+
     def current_page(self) -> int:
         return max(self._current, 0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QSpinBox,
     QWidget,
 )
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 from ..layouts import available_layouts, load_layout, page_count_warning
 
 FILE_FILTER = "社区报文件 (*.xjb);;所有文件 (*)"
+PDF_FILTER = "PDF 文件 (*.pdf);;所有文件 (*)"
 
 # answers
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 OVERWRITE, SAVE_AS = "overwrite", "save_as"
+RECOVER = "recover"  # with DISCARD and CANCEL: the answers of ask_recovery
 
 
 def _ask(parent: QWidget | None, title: str, text: str, informative: str,
@@ -69,6 +72,46 @@ def ask_file_changed(parent: QWidget | None, name: str, message_zh: str) -> str:
                 [("覆盖", QMessageBox.ButtonRole.DestructiveRole, OVERWRITE),
                  ("另存为…", QMessageBox.ButtonRole.AcceptRole, SAVE_AS),
                  ("取消", QMessageBox.ButtonRole.RejectRole, CANCEL)], SAVE_AS, CANCEL)
+
+
+def ask_recovery(parent: QWidget | None, name: str, when: str) -> str:
+    """恢复 / 丢弃 / 取消 when an issue has an autosaved copy newer than the file."""
+    return _ask(parent, "恢复未保存的修改", f"“{name}”有一份自动保存的副本（{when}），比文件本身新。",
+                "上次可能没有正常退出。恢复会打开自动保存的内容；丢弃会删除这份副本。",
+                [("恢复", QMessageBox.ButtonRole.AcceptRole, RECOVER),
+                 ("丢弃", QMessageBox.ButtonRole.DestructiveRole, DISCARD),
+                 ("取消", QMessageBox.ButtonRole.RejectRole, CANCEL)], RECOVER, CANCEL,
+                QMessageBox.Icon.Question)
+
+
+def show_info(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def get_export_path(parent: QWidget | None, suggested: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "导出 PDF", suggested, PDF_FILTER)
+    if path and not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    return path or None
+
+
+def export_progress(parent: QWidget | None, total: int) -> QProgressDialog:
+    """The window-modal progress dialog of a PDF export (one step per page)."""
+    dialog = QProgressDialog("正在导出 PDF…", "取消", 0, max(total, 1), parent)
+    dialog.setWindowTitle("导出 PDF")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    return dialog
 
 
 def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:

@@ -3,33 +3,44 @@ the right, menus and a status bar in Chinese. Edits go onto one QUndoStack."""
 
 from __future__ import annotations
 
+import copy
+import datetime as _dt
 import os
 import warnings
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QWidget
 
-from ..fileformat import FileChangedError, IssueFileError
+from ..fileformat import FileChangedError, IssueFileError, load_issue
 from ..layouts import LayoutError, PageCountWarning, new_issue
 from ..model import ImageFrame, Issue, TextFrame
-from ..render.export import shared_registry
+from ..preflight import Finding
+from ..preflight import run_preflight as preflight_findings
+from ..render.export import export_pdf, shared_registry
 from ..render.qt import QtPageRenderer
-from . import dialogs
+from . import dialogs, recovery
 from .canvas import PageCanvas, Selection
 from .commands import AddPageCommand, DeletePageCommand, EditStoryCommand, SetFrameGeometryCommand
 from .document import Document, TypesetFailed
 from .panels import PagesPanel, StoriesPanel, StoryEditor
+from .preflightpanel import PreflightPanel, summary_text
 from .storyform import StoryForm, parts_from_form
 
 APP_TITLE = "XJ Editor 社区报排版"
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
+AUTOSAVE_MS = 60_000  # how often unsaved changes are written to the recovery file
+
+
+class ExportCancelled(Exception):
+    """Raised from the export's progress callback when the user cancels."""
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None, *,
+                 autosave_ms: int = AUTOSAVE_MS) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings("XJEditor", "xjeditor")
         self.undo_stack = QUndoStack(self)
@@ -37,6 +48,12 @@ class MainWindow(QMainWindow):
         self.renderer: QtPageRenderer | None = None
         self.typeset_error: str = ""
         self._selecting_from_canvas = False
+        self._edits = 0  # document changes so far; autosave skips when nothing changed since
+        self._autosaved_edits = -1
+        self._recovery_file: Path | None = None  # the recovery file this window wrote
+        self._preflight_stale = True
+        self.findings: list[Finding] = []
+        self.last_export_findings: list = []
 
         self.canvas = PageCanvas(self)
         self.setCentralWidget(self.canvas)
@@ -50,6 +67,10 @@ class MainWindow(QMainWindow):
         self.pages_dock.setMinimumWidth(150)
         self.stories_dock.setMinimumWidth(340)
         self.splitDockWidget(self.stories_dock, self.editor_dock, Qt.Orientation.Vertical)
+        self.preflight_panel = PreflightPanel()
+        self.preflight_dock = self._dock("印前检查", "preflight", self.preflight_panel,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.preflight_dock.hide()  # shown from 文件 → 印前检查 or 视图 → 面板
         self.resizeDocks([self.stories_dock, self.editor_dock], [260, 600], Qt.Orientation.Vertical)
 
         self._make_status_bar()
@@ -67,6 +88,14 @@ class MainWindow(QMainWindow):
         self.pages_panel.pageActivated.connect(self.canvas.scroll_to_page)
         self.stories_panel.storySelected.connect(self._story_selected)
         self.story_editor.applied.connect(self.apply_story_form)
+        self.preflight_panel.checkRequested.connect(self.run_preflight)
+        self.preflight_panel.findingActivated.connect(self.show_finding)
+        self.preflight_dock.visibilityChanged.connect(self._preflight_visibility)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
 
         self.set_document(Document(Issue()), fit=False)
         self.resize(1400, 900)
@@ -117,6 +146,10 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("打开…", self.open_dialog, K.Open, "打开社区报文件（.xjb）")
         self.act_save = self._action("保存", self.save, K.Save, "保存到当前文件")
         self.act_save_as = self._action("另存为…", self.save_as, K.SaveAs, "保存为另一个文件")
+        self.act_export = self._action("导出 PDF…", self.export_dialog, QKeySequence("Ctrl+E"),
+                                       "导出印刷用 PDF（PDF/X-1a）")
+        self.act_preflight = self._action("印前检查", self.show_preflight, QKeySequence("F7"),
+                                          "检查版面、图片、字体等印刷问题")
         self.act_quit = self._action("退出", self.close, K.Quit, "退出 XJ Editor")
         self.act_undo = self.undo_stack.createUndoAction(self, "撤销")
         self.act_undo.setShortcut(K.Undo)
@@ -153,6 +186,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
+        m.addActions([self.act_preflight, self.act_export])
+        m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
         m.addActions([self.act_undo, self.act_redo])
@@ -163,7 +198,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_vertical)
         panels = m.addMenu("面板")
-        for dock in (self.pages_dock, self.stories_dock, self.editor_dock):
+        for dock in (self.pages_dock, self.stories_dock, self.editor_dock, self.preflight_dock):
             panels.addAction(dock.toggleViewAction())
         m = bar.addMenu("版面(&P)")
         m.addActions([self.act_add_page, self.act_delete_page])
@@ -187,7 +222,12 @@ class MainWindow(QMainWindow):
     def set_document(self, doc: Document, *, fit: bool = True) -> None:
         if self.doc is not None:
             self.doc.unsubscribe(self._doc_changed)
+            # the issue being replaced was saved or discarded by the user (maybe_save)
+            recovery.remove_recovery(self._recovery_file)
+            self._recovery_file = None
         self.doc = doc
+        self._edits = 0
+        self._autosaved_edits = -1
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.renderer = QtPageRenderer(shared_registry().path, doc.issue.images)
@@ -201,6 +241,7 @@ class MainWindow(QMainWindow):
             self.canvas.scroll_to_page(0)
 
     def _doc_changed(self, _what: str) -> None:
+        self._edits += 1
         self.refresh()
 
     def refresh(self) -> None:
@@ -226,6 +267,9 @@ class MainWindow(QMainWindow):
             self.story_editor.refresh(story, self.story_status(sid))
         self._page_changed(self.canvas.current_page())
         self._update_actions()
+        self._preflight_stale = True
+        if self.preflight_dock.isVisible():
+            self.run_preflight()
 
     def story_status(self, story_id: str) -> str:
         try:
@@ -285,12 +329,37 @@ class MainWindow(QMainWindow):
         except IssueFileError as exc:
             dialogs.show_error(self, "无法打开", f"无法打开“{Path(path).name}”。", exc.message_zh)
             return False
+        rec = recovery.newer_recovery(doc.path)
+        if rec is not None and rec == self._recovery_file:
+            rec = None  # this window's own autosave of the issue it shows: maybe_save decides
+        choice = None
+        if rec is not None:
+            choice = dialogs.ask_recovery(self, doc.display_name, _mtime_text(rec))
+            if choice == dialogs.CANCEL:
+                return False
+            if choice == dialogs.RECOVER:
+                try:
+                    doc = Document(load_issue(rec), doc.path, doc.file_hash)
+                except IssueFileError as exc:
+                    dialogs.show_error(self, "无法恢复", "自动保存的副本无法读取，将打开原文件（副本保留）。",
+                                       exc.message_zh)
+                    choice = None
         if not self.maybe_save():
             return False
         self.set_document(doc)
         if remember:
             self.add_recent(doc.path)
-        self.statusBar().showMessage(f"已打开 {doc.path}", 5000)
+        if choice == dialogs.RECOVER:
+            # the recovered copy is unsaved work: modified, saved to the original file
+            self._recovery_file = rec
+            self._autosaved_edits = self._edits
+            self.undo_stack.resetClean()
+            self.update_title()
+            self.statusBar().showMessage(f"已恢复自动保存的修改（尚未保存到 {doc.path.name}）", 8000)
+        else:
+            if choice == dialogs.DISCARD:
+                recovery.remove_recovery(rec)
+            self.statusBar().showMessage(f"已打开 {doc.path}", 5000)
         return True
 
     def save(self) -> bool:
@@ -326,6 +395,8 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "无法保存", f"无法保存“{self.doc.display_name}”。", exc.message_zh)
             return False
         self.undo_stack.setClean()
+        recovery.remove_recovery(self._recovery_file)
+        self._recovery_file = None
         self.update_title()
         self.add_recent(self.doc.path)
         self.statusBar().showMessage(f"已保存 {self.doc.path}", 5000)
@@ -359,9 +430,188 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.maybe_save():
+            self.autosave_timer.stop()
+            recovery.remove_recovery(self._recovery_file)  # saved, or discarded by the user
+            self._recovery_file = None
+            self.undo_stack.setClean()  # decided: nothing is pending once the window is gone
             event.accept()
         else:
             event.ignore()
+
+    # ---- autosave ------------------------------------------------------------------------------
+    def recovery_target(self) -> Path | None:
+        """Where the next autosave goes."""
+        if self.doc is None:
+            return None
+        if self._recovery_file is not None:
+            return self._recovery_file
+        if self.doc.path is not None:
+            return recovery.recovery_path_for(self.doc.path)
+        return recovery.untitled_recovery_path()
+
+    def autosave(self) -> bool:
+        """Write the recovery file when there are unsaved changes; True when written.
+        Never raises: a failure is shown in the status bar and tried again next time."""
+        doc = self.doc
+        if doc is None:
+            return False
+        pending = self.story_editor.is_dirty()  # typed in the form, not applied yet
+        if self.undo_stack.isClean() and not pending:
+            return False
+        if self._edits == self._autosaved_edits and not pending:
+            return False  # the recovery file already holds these changes
+        try:
+            issue = self._issue_with_pending_form() if pending else doc.issue
+            target = self.recovery_target()
+            recovery.write_recovery(issue, target)
+        except Exception as exc:  # noqa: BLE001 - autosave must never take the editor down
+            reason = exc.message_zh if isinstance(exc, IssueFileError) else _os_error_zh(exc)
+            self.statusBar().showMessage(f"自动保存失败：{reason}", 15000)
+            return False
+        self._recovery_file = target
+        self._autosaved_edits = self._edits
+        self.statusBar().showMessage(f"已自动保存（{target.name}）", 3000)
+        return True
+
+    def _issue_with_pending_form(self) -> Issue:
+        """A shallow copy of the issue with the story editor's unapplied form in its story."""
+        issue = self.doc.issue
+        sid = self.story_editor.story_id
+        story = issue.stories.get(sid) if sid is not None else None
+        if story is None:
+            return issue
+        edited = copy.copy(story)
+        edited.parts = parts_from_form(story, self.story_editor.form())
+        out = copy.copy(issue)
+        out.stories = dict(issue.stories)
+        out.stories[sid] = edited
+        return out
+
+    # ---- export and preflight -------------------------------------------------------------------
+    def export_dialog(self) -> bool:
+        if self.doc is None:
+            return False
+        if self.doc.path is not None:
+            suggested = str(self.doc.path.with_suffix(".pdf"))
+        else:
+            suggested = f"{self.doc.issue.paper}第{self.doc.issue.number}期.pdf"
+        path = dialogs.get_export_path(self, suggested)
+        return self.export_to(path) if path else False
+
+    def export_to(self, path: str | os.PathLike[str]) -> bool:
+        """Export the issue as a print PDF with a cancellable per-page progress dialog; at the
+        end say how many preflight findings there are. Errors are shown, never raised."""
+        if self.doc is None:
+            return False
+        if self.story_editor.is_dirty():
+            self.story_editor.apply()
+        target = Path(path)
+        try:
+            ts = self.doc.typeset
+        except TypesetFailed as exc:
+            dialogs.show_error(self, "无法导出", "排版失败，无法导出 PDF。", exc.message_zh)
+            return False
+        total = len(ts.pages)
+        progress = dialogs.export_progress(self, total)
+
+        def step(done: int, count: int) -> None:
+            progress.setMaximum(max(count, 1))
+            progress.setLabelText(f"正在导出第 {done}/{count} 版…")
+            progress.setValue(done)
+            QApplication.processEvents()
+            if progress.wasCanceled():
+                raise ExportCancelled
+
+        self.statusBar().showMessage(f"正在导出 {target.name}…")
+        try:
+            rendered = export_pdf(self.doc.issue, target, progress=step, typeset=ts)
+        except ExportCancelled:
+            self.statusBar().showMessage("已取消导出，没有写入文件", 8000)
+            return False
+        except OSError as exc:
+            self.statusBar().clearMessage()
+            dialogs.show_error(self, "无法导出", f"无法写入“{target}”。", _os_error_zh(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - a font that cannot be embedded, a broken image…
+            self.statusBar().clearMessage()
+            dialogs.show_error(self, "无法导出", "导出 PDF 时出错，没有写入文件。", str(exc))
+            return False
+        finally:
+            progress.close()
+            progress.deleteLater()
+        self.last_export_findings = list(rendered)
+        findings = self.run_preflight()
+        n = len(findings)
+        detail = (f"印前检查发现 {n} 个问题：{summary_text(findings)}。请在“印前检查”面板中查看。"
+                  if n else "印前检查没有发现问题。")
+        if rendered:
+            detail += f"\n导出时另有 {len(rendered)} 条提示：" + "；".join(f.zh for f in rendered[:5])
+        self.statusBar().showMessage(f"已导出 {target}", 8000)
+        dialogs.show_info(self, "导出完成", f"已导出 {total} 版到“{target.name}”。", detail)
+        return True
+
+    def show_preflight(self) -> None:
+        self.preflight_dock.show()
+        self.preflight_dock.raise_()
+        self.run_preflight()
+
+    def _preflight_visibility(self, visible: bool) -> None:
+        if visible and self._preflight_stale:
+            self.run_preflight()
+
+    def run_preflight(self) -> list[Finding]:
+        """Check the current typeset issue and show the findings in the panel."""
+        if self.doc is None:
+            return []
+        try:
+            ts = self.doc.typeset
+            findings = preflight_findings(self.doc.issue, ts)
+        except TypesetFailed as exc:
+            self.preflight_panel.set_failed(exc.message_zh)
+            return []
+        except Exception as exc:  # noqa: BLE001 - a broken check must not break editing
+            self.preflight_panel.set_failed(f"检查失败：{exc}")
+            return []
+        self.findings = findings
+        self._preflight_stale = False
+        self.preflight_panel.set_findings(findings)
+        return findings
+
+    def show_finding(self, finding: Finding) -> None:
+        """Select what a finding concerns: a frame on the canvas, or a story (in the list and
+        the story editor, with its frame on the finding's page selected)."""
+        doc = self.doc
+        if doc is None:
+            return
+        self.statusBar().showMessage(finding.zh, 8000)
+        page_hint = finding.page - 1 if finding.page is not None else None
+        if finding.ref_kind == "frame" and finding.ref:
+            page = self._page_of_frame(finding.ref, page_hint)
+            if page is not None:
+                self.canvas.show_frame(page, finding.ref)
+                return
+        elif finding.ref_kind == "story" and finding.ref in doc.issue.stories:
+            sid = finding.ref
+            self.stories_panel.select_story(sid)
+            if self.story_editor.story_id != sid:
+                self._story_selected(sid)
+            frames = doc.issue.story_frames(sid)
+            if frames:
+                on_page = [pf for pf in frames if pf[0] == page_hint]
+                page, frame = (on_page or frames)[-1]
+                self.canvas.show_frame(page, frame.id)
+            return
+        if page_hint is not None:
+            self.canvas.scroll_to_page(page_hint)
+
+    def _page_of_frame(self, frame_id: str, hint: int | None) -> int | None:
+        pages = self.doc.issue.pages
+        if hint is not None and 0 <= hint < len(pages) and pages[hint].frame(frame_id) is not None:
+            return hint
+        for i, page in enumerate(pages):
+            if page.frame(frame_id) is not None:
+                return i
+        return None
 
     # ---- edits ----------------------------------------------------------------------------------
     def apply_story_form(self, story_id: str, form: StoryForm) -> None:
@@ -433,3 +683,31 @@ class MainWindow(QMainWindow):
         else:
             _page, x, y = where
             self.cursor_label.setText(f"X {x:.1f}  Y {y:.1f} 毫米")
+
+
+def _mtime_text(path: Path) -> str:
+    try:
+        t = _dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return "时间不详"
+    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
+
+
+def _os_error_zh(exc: BaseException) -> str:
+    """An operating-system error in Chinese (with the system's own text after it)."""
+    if isinstance(exc, FileNotFoundError):
+        text = "文件夹不存在"
+    elif isinstance(exc, PermissionError):
+        text = "没有写入权限"
+    elif isinstance(exc, NotADirectoryError):
+        text = "路径中有一项不是文件夹"
+    elif isinstance(exc, IsADirectoryError):
+        text = "目标是一个文件夹"
+    elif isinstance(exc, OSError) and exc.errno == 28:
+        text = "磁盘空间不足"
+    elif isinstance(exc, OSError):
+        text = "系统错误"
+    else:
+        return str(exc)
+    reason = exc.strerror or str(exc)
+    return f"{text}（{reason}）"

@@ -1,0 +1,72 @@
+"""Recovery files: the autosaved copy of an issue with unsaved changes.
+
+An issue at ``<folder>/<name>.xjb`` is autosaved to ``<folder>/<name>.xjb.recovery``; an
+issue never saved yet goes to ``recovery/`` under the application's data folder
+(QStandardPaths' AppDataLocation). A recovery file holds the issue file format's bytes,
+written atomically (``save_issue``), so it is opened like any issue file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from ..fileformat import save_issue
+from ..model import Issue
+
+SUFFIX = ".recovery"
+
+
+def recovery_folder() -> Path:
+    """Where recovery files of issues without a file name go."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if not base:
+        base = str(Path.home() / ".xjeditor")
+    return Path(base) / "recovery"
+
+
+def recovery_path_for(path: str | os.PathLike[str]) -> Path:
+    """``<name>.xjb`` -> ``<name>.xjb.recovery`` beside it."""
+    p = Path(path)
+    return p.with_name(p.name + SUFFIX)
+
+
+def untitled_recovery_path() -> Path:
+    """A fresh recovery file name for an issue that has no file yet."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return recovery_folder() / f"未命名-{stamp}-{os.getpid()}.xjb{SUFFIX}"
+
+
+def write_recovery(issue: Issue, target: Path) -> None:
+    """Write the issue atomically; raises IssueFileError (``message_zh``) or OSError."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    save_issue(issue, target)
+
+
+def remove_recovery(target: Path | None) -> None:
+    """Delete a recovery file if it is there; a file that cannot be removed is left alone."""
+    if target is None:
+        return
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pass
+
+
+def newer_recovery(path: str | os.PathLike[str]) -> Path | None:
+    """The issue's recovery file when there is one newer than the issue itself."""
+    rec = recovery_path_for(path)
+    try:
+        rec_time = rec.stat().st_mtime_ns
+    except OSError:
+        return None
+    try:
+        issue_time = Path(path).stat().st_mtime_ns
+    except OSError:
+        return rec
+    return rec if rec_time > issue_time else None
