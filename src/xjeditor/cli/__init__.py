@@ -55,8 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(first if first in COMMANDS and "-h" not in argv and "--help" not in argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        from .demo import has_display
+
+        if not has_display():  # nothing to open a window on: say what there is
+            parser.print_help()
+            return 0
+        from ..app.main import run as run_editor  # the editor, empty, with its recent files
+
+        return run_editor(None)
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
