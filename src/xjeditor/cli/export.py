@@ -14,6 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pages", help="pages to export, e.g. 1-4 or 2,4")
     p.add_argument("--marks", action="store_true", help="crop marks outside the bleed")
     p.add_argument("--bleed", type=float, metavar="MM", help="bleed in mm (default: the layout's)")
+    p.add_argument("--spreads", action="store_true",
+                   help="facing pages side by side, one PDF page per reader spread (1, 2|3, 4|5, ...)")
     p.add_argument("--no-pdfx", action="store_true", help="plain PDF instead of PDF/X-1a")
     p.set_defaults(func=run)
 
@@ -38,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"xjeditor: warning: {w}", file=sys.stderr)
     try:
         findings = export_pdf(issue, Path(args.output), pages=pages, marks=args.marks, bleed_mm=args.bleed,
-                              pdfx=not args.no_pdfx, typeset=ts, progress=progress_printer("exporting page"))
+                              pdfx=not args.no_pdfx, typeset=ts, progress=progress_printer("exporting page"),
+                              spreads=args.spreads)
     except FontEmbedError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -48,5 +51,12 @@ def run(args: argparse.Namespace) -> int:
     for sid, sl in ts.layout.stories.items():
         if not sid.startswith("_") and not sl.copyfit.fits:
             print(f"xjeditor: overset: story {sid} {sl.copyfit.status}", file=sys.stderr)
-    print(f"wrote {args.output} ({len(pages) if pages else len(ts.pages)} pages)")
+    count = len(pages) if pages else len(ts.pages)
+    if args.spreads:
+        from ..render.pdf import reader_spreads
+
+        chosen = [ts.pages[i] for i in pages] if pages else ts.pages
+        print(f"wrote {args.output} ({count} pages on {len(reader_spreads(chosen))} spreads)")
+    else:
+        print(f"wrote {args.output} ({count} pages)")
     return 0

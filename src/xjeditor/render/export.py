@@ -6,11 +6,11 @@ screen are drawn from the same display list.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..layouts import LayoutError, issue_with_furniture, load_layout
 from ..model import Issue
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
@@ -42,14 +42,49 @@ def shared_registry() -> FontRegistry:
     return _registry
 
 
+def _load_layout(name: str):
+    """``layouts.load_layout(name)``, without compiling the templates of every layout
+    file that comes before the one asked for by its display name.
+
+    ``load_layout`` finds a name like ``社区晨报-四开`` by loading each file in turn; that
+    compiles all their jinja2 templates. Here the files are first read as plain TOML
+    for their ``name`` and only the matching ones loaded, in the same order, so the
+    result (and, through ``load_layout``, every error) is the same.
+    """
+    import tomllib
+
+    from ..layouts import LayoutError, layout_files, load_layout, load_layout_file
+
+    text = os.fspath(name)
+    if not isinstance(name, str) or text.endswith(".toml"):
+        return load_layout(name)
+    files = layout_files()
+    if any(path.stem == text for path in files):
+        return load_layout(name)
+    for path in files:
+        try:
+            found = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # load_layout skips it too
+        if found != text:
+            continue
+        try:
+            return load_layout_file(path)
+        except LayoutError:
+            continue
+    return load_layout(name)  # the error it raises
+
+
 def typeset_issue(issue: Issue, registry: FontRegistry | None = None) -> Typeset:
     """Typeset the issue with its layout's furniture (masthead, running heads)."""
     warnings: list[str] = []
     bleed = 0.0
     full = issue
     if issue.layout:
+        from ..layouts import LayoutError, issue_with_furniture
+
         try:
-            lay = load_layout(issue.layout)
+            lay = _load_layout(issue.layout)
             full = issue_with_furniture(issue, lay)
             bleed = float(getattr(lay, "bleed", 0.0) or 0.0)
         except LayoutError as exc:
@@ -86,8 +121,11 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
                registry: FontRegistry | None = None,
                progress: Callable[[int, int], None] | None = None,
                typeset: Typeset | None = None,
-               output_intent: OutputIntent | None = None) -> list[Finding]:
+               output_intent: OutputIntent | None = None, spreads: bool = False) -> list[Finding]:
     """Typeset (unless given) and write the PDF; returns the renderer's findings.
+
+    ``spreads`` writes reader spreads (page 1 alone, then 2|3, 4|5, ...) instead of
+    single pages, one PDF page per spread.
 
     With ``pdfx`` the file is a PDF/X-1a:2003 with the bundled newsprint output intent
     (``resources/icc/``) unless ``output_intent`` names another one.
@@ -101,4 +139,4 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
         intent = default_output_intent()
     return render_pdf(chosen, out, fonts=reg, images=issue.images, title=title,
                       bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress,
-                      output_intent=intent if pdfx else None)
+                      output_intent=intent if pdfx else None, spreads=spreads)

@@ -24,7 +24,6 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -35,10 +34,10 @@ from reportlab.pdfgen.canvas import Canvas
 from ..model import CMYK, ImageAsset, mm_to_pt
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .pdf_fonts import CharCode, FontEmbedError, FontSubset, SfntFace
-from .pdf_images import ImageError, PreparedImage, prepare_image
+from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
-__all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "render_pdf"]
+__all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
 
 PLACEHOLDER_FILL = CMYK(0, 0, 0, 0.12)
 PLACEHOLDER_LINE = CMYK(0, 0, 0, 0.45)
@@ -179,10 +178,21 @@ class _ImageBook:
             if item.image is not None and item.image in self._images:
                 jobs.setdefault(self._key(item), item)
         jobs = {k: v for k, v in jobs.items() if k not in self._prepared}
+        for k, item in list(jobs.items()):  # cache hits: no need for threads
+            try:
+                known, prepared = cached_image(self._images[item.image], item.clip, item.ix, item.iy,
+                                               item.iw, item.ih)
+            except ImageError:
+                continue
+            if known:
+                self._prepared[k] = prepared
+                del jobs[k]
         if not jobs:
             return
         workers = min(len(jobs), os.cpu_count() or 1, MAX_IMAGE_THREADS)
         if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(self._prepare_one, jobs.values()))
         else:
@@ -238,12 +248,12 @@ class _PageWriter:
     """Draws one display page on the canvas, tracking the state it has set so that
     colours, overprint, line width and font are written only when they change."""
 
-    def __init__(self, canvas: _PrintCanvas, page: DisplayPage, offset: float, fonts: _FontBook,
+    def __init__(self, canvas: _PrintCanvas, page: DisplayPage, ox: float, oy: float, fonts: _FontBook,
                  images: _ImageBook, findings: list[Finding]) -> None:
         self.c = canvas
         self.page = page
-        self.ox = offset
-        self.top = offset + page.height  # PDF y of the trim box's top edge
+        self.ox = ox  # PDF x of the trim box's left edge
+        self.top = oy + page.height  # PDF y of the trim box's top edge
         self.fonts = fonts
         self.images = images
         self.findings = findings
@@ -316,32 +326,33 @@ class _PageWriter:
         # same, and text extraction sees boxes in order instead of an overlap (which
         # pdftotext would take as a line break).
         limit = NARROW_FROM_EM * size
-        for i in range(len(codes) - 1):
+        text = run.text
+        last = len(codes) - 1
+        for i in range(last):
             room = xs[i + 1] - xs[i]
             if codes[i].width * unit - room > limit:
-                codes[i] = subset.code(run.text[i], round(max(0.0, room) / size * subset.units_per_em))
+                codes[i] = subset.code(text[i], round(max(0.0, room) / size * subset.units_per_em))
         self.fill(run.color)
         # Overprinting a colour without ink would make the text vanish.
         self.overprint(run.overprint and run.color.total_ink > 0)
         parts: list[str] = []
         pending: list[str] = []
+        add_part, add_pending = parts.append, pending.append
         pos = xs[0]  # where the next glyph would go without adjustment, relative to run.x
-        last = len(codes) - 1
         for i, code in enumerate(codes):
             if code.missing:
-                self._missing.setdefault(run.font, set()).add(run.text[i])
-            pending.append(code.hex)
+                self._missing.setdefault(run.font, set()).add(text[i])
+            add_pending(code.hex)
             if i == last:
                 break
             pos += code.width * unit
-            target = xs[i + 1]
-            adjust = round((pos - target) / unit, _TJ_DECIMALS)
+            adjust = round((pos - xs[i + 1]) / unit, _TJ_DECIMALS)
             if adjust:
-                parts.append(f"<{''.join(pending)}>")
-                parts.append(_num(adjust, _TJ_DECIMALS))
-                pending = []
+                add_part(f"<{''.join(pending)}>")
+                add_part(_num(adjust, _TJ_DECIMALS))
+                pending.clear()
                 pos -= adjust * unit
-        parts.append(f"<{''.join(pending)}>")
+        add_part(f"<{''.join(pending)}>")
         font = (subset.resource_name, size)
         tf = "" if font == self._font else f"/{font[0]} {_num(size)} Tf "
         self._font = font
@@ -418,10 +429,10 @@ class _PageWriter:
         self.c.line(x0, y0, x1, y1)
         self.c.line(x0, y1, x1, y0)
 
-    def crop_marks(self, bleed: float) -> None:
-        """Eight marks on the extensions of the trim edges, starting outside the bleed."""
-        x0, y0 = self.ox, self.ox
-        x1, y1 = x0 + self.page.width, y0 + self.page.height
+    def crop_marks(self, x0: float, y0: float, x1: float, y1: float, bleed: float,
+                   folds: Sequence[float] = ()) -> None:
+        """Eight marks on the extensions of the trim edges (x0, y0)-(x1, y1), starting
+        outside the bleed; on a spread also a pair at each inside edge (``folds``)."""
         near, far = bleed + MARK_GAP, bleed + MARK_GAP + MARK_LENGTH
         self.stroke(MARK_COLOR, MARK_WIDTH)
         for x in (x0, x1):
@@ -430,6 +441,9 @@ class _PageWriter:
         for y in (y0, y1):
             self.c.line(x0 - far, y, x0 - near, y)
             self.c.line(x1 + near, y, x1 + far, y)
+        for x in folds:
+            self.c.line(x, y0 - far, x, y0 - near)
+            self.c.line(x, y1 + near, x, y1 + far)
 
 
 # ---------------------------------------------------------------------------------
@@ -442,11 +456,31 @@ def page_offset(bleed: float, marks: bool) -> float:
     return bleed + (MARK_GAP + MARK_LENGTH + MARK_MARGIN if marks else 0.0)
 
 
+def reader_spreads(pages: Sequence[DisplayPage]) -> list[list[DisplayPage]]:
+    """The pages grouped into reader spreads (what the reader sees when the paper lies
+    open): an even folio on the left with the next folio on its right, every other page
+    alone. For a whole issue that is page 1 alone (the front page is a right-hand page),
+    then 2|3, 4|5, ..., and the last page alone when the count is even. With only some
+    pages exported, a page whose partner is not among them stands alone."""
+    sheets: list[list[DisplayPage]] = []
+    i = 0
+    while i < len(pages):
+        page = pages[i]
+        if page.number % 2 == 0 and i + 1 < len(pages) and pages[i + 1].number == page.number + 1:
+            sheets.append([page, pages[i + 1]])
+            i += 2
+        else:
+            sheets.append([page])
+            i += 1
+    return sheets
+
+
 def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
               images: Mapping[str, ImageAsset] | None = None, title: str = "",
               bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
               output_intent: OutputIntent | None = None,
-              progress: Callable[[int, int], None] | None = None) -> tuple[bytes, list[Finding]]:
+              progress: Callable[[int, int], None] | None = None,
+              spreads: bool = False) -> tuple[bytes, list[Finding]]:
     """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
@@ -461,28 +495,15 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
     book = _FontBook(fonts)
     image_book = _ImageBook(doc, images or {})
     image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
+    sheets = reader_spreads(pages) if spreads else [[page] for page in pages]
+    done = 0
     try:
-        for number, page in enumerate(pages, 1):
-            bleed = page.bleed if bleed_mm is None else mm_to_pt(bleed_mm)
-            offset = page_offset(bleed, marks)
-            canvas.setPageSize((page.width + 2 * offset, page.height + 2 * offset))
-            canvas.setTrimBox((offset, offset, offset + page.width, offset + page.height))
-            canvas.setBleedBox((offset - bleed, offset - bleed,
-                                offset + page.width + bleed, offset + page.height + bleed))
-            writer = _PageWriter(canvas, page, offset, book, image_book, findings)
-            if marks:  # keep the page's content off the marks
-                writer.save()
-                path = canvas.beginPath()
-                path.rect(offset - bleed, offset - bleed, page.width + 2 * bleed, page.height + 2 * bleed)
-                canvas.clipPath(path, stroke=0, fill=0)
-                writer.draw()
-                writer.restore()
-                writer.crop_marks(bleed)
-            else:
-                writer.draw()
-            _finish_page(canvas)
-            if progress is not None:
-                progress(number, len(pages))
+        for sheet in sheets:
+            _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings)
+            for _ in sheet:
+                done += 1
+                if progress is not None:
+                    progress(done, len(pages))
         book.add_to_document(doc)
     finally:
         book.close()
@@ -495,6 +516,49 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
             "尚未嵌入输出意图（CMYK 特性文件）：文件还不是完整的 PDF/X-1a",
         ))
     return canvas.getpdfdata(), findings
+
+
+def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: float | None, marks: bool,
+                book: _FontBook, image_book: _ImageBook, findings: list[Finding]) -> None:
+    """One PDF page holding the display pages of ``sheet`` side by side, trim to trim.
+
+    The TrimBox surrounds them all (the inside edges, the 中缝, have no gap between
+    them); the bleed and the marks go around the whole sheet. Each display page is
+    drawn by its own writer, translated to its place; pages are not clipped against
+    each other, so content crossing the 中缝 (跨版) shows on both sides.
+    """
+    if bleed_mm is None:
+        bleed = max(page.bleed for page in sheet)
+    else:
+        bleed = mm_to_pt(bleed_mm)
+    offset = page_offset(bleed, marks)
+    if len(sheet) == 1:
+        width, height = sheet[0].width, sheet[0].height
+    else:
+        width, height = sum(page.width for page in sheet), max(page.height for page in sheet)
+    canvas.setPageSize((width + 2 * offset, height + 2 * offset))
+    canvas.setTrimBox((offset, offset, offset + width, offset + height))
+    canvas.setBleedBox((offset - bleed, offset - bleed, offset + width + bleed, offset + height + bleed))
+    writers = []
+    x = offset
+    for page in sheet:
+        writers.append(_PageWriter(canvas, page, x, offset, book, image_book, findings))
+        x += page.width
+    if marks:  # keep the pages' content off the marks
+        first = writers[0]
+        first.save()
+        path = canvas.beginPath()
+        path.rect(offset - bleed, offset - bleed, width + 2 * bleed, height + 2 * bleed)
+        canvas.clipPath(path, stroke=0, fill=0)
+        for writer in writers:
+            writer.draw()
+        first.restore()
+        first.crop_marks(offset, offset, offset + width, offset + height, bleed,
+                         [w.ox for w in writers[1:]])
+    else:
+        for writer in writers:
+            writer.draw()
+    _finish_page(canvas)
 
 
 def _finish_page(canvas: _PrintCanvas) -> None:
@@ -511,7 +575,7 @@ def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, 
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
                output_intent: OutputIntent | None = None,
-               progress: Callable[[int, int], None] | None = None) -> list[Finding]:
+               progress: Callable[[int, int], None] | None = None, spreads: bool = False) -> list[Finding]:
     """Write the display pages as a print PDF; returns the findings.
 
     A missing, unreadable or broken image never stops the export: it is drawn as a
@@ -522,13 +586,16 @@ def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, 
     (or ``(path, face index)`` for a collection), or a ``FontRegistry``. ``images`` maps
     image keys to assets. ``bleed_mm`` overrides every page's own ``bleed`` (None keeps
     them). ``marks`` adds crop marks and the MediaBox room for them. ``pdfx`` writes the
-    PDF/X-1a:2003 keys; ``output_intent`` embeds the output profile.
+    PDF/X-1a:2003 keys; ``output_intent`` embeds the output profile. ``spreads`` puts
+    facing pages side by side on one PDF page each, in reader spreads (page 1 alone,
+    then 2|3, 4|5, ...; see ``reader_spreads``), with one TrimBox around the spread.
 
     A path is written through a temporary file in the same folder and then renamed, so
     an existing file is never left half-written.
     """
     data, findings = build_pdf(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
-                               marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress)
+                               marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
+                               spreads=spreads)
     if hasattr(out, "write"):
         out.write(data)
         return findings

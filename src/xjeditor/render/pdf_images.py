@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import io
 import json
 import math
@@ -152,6 +153,18 @@ def _image_cms():
     return ImageCms
 
 
+@functools.cache
+def _cms_available() -> bool:
+    """Whether ``_image_cms()`` would find ImageCms, without importing it (the cache key
+    needs only this, and a cache hit needs no colour management at all)."""
+    if "PIL.ImageCms" in sys.modules:
+        return _image_cms() is not None
+    try:
+        return importlib.util.find_spec("PIL._imagingcms") is not None
+    except (ImportError, ValueError):  # pragma: no cover - a broken Pillow install
+        return _image_cms() is not None
+
+
 def output_profile_path() -> Path:
     """The bundled CMYK output profile the images are separated for."""
     return resources_dir() / OUTPUT_PROFILE
@@ -243,7 +256,7 @@ _MAGIC = b"XJPI"
 def _cache_key(asset: ImageAsset, part, iw: float, ih: float, max_ppi: float) -> str:
     facts = json.dumps([CACHE_VERSION, asset.key, [round(v, 9) for v in part], round(iw, 6), round(ih, 6),
                         max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, _profile_digest(str(output_profile_path())),
-                        _image_cms() is not None])
+                        _cms_available()])
     return hashlib.sha256(facts.encode()).hexdigest()
 
 
@@ -290,6 +303,28 @@ def _flatten(im: Image.Image) -> Image.Image:
     return im
 
 
+def _from_cache(key: str, ix: float, iy: float, iw: float, ih: float) -> PreparedImage | None:
+    hit = _cache_read(key)
+    if hit is not None:
+        facts, jpeg = hit
+        try:
+            return _placed(jpeg, ix, iy, iw, ih, **facts)
+        except (TypeError, ValueError):
+            pass  # an unexpected entry: make it again
+    return None
+
+
+def cached_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix: float, iy: float,
+                 iw: float, ih: float, *, max_ppi: float = MAX_PPI) -> tuple[bool, PreparedImage | None]:
+    """(True, what ``prepare_image`` would return) when that is known without decoding the
+    image: nothing of it shows, or the cache folder has it; else (False, None)."""
+    part = visible_part(clip, ix, iy, iw, ih)
+    if part is None:
+        return True, None
+    found = _from_cache(_cache_key(asset, part, iw, ih, max_ppi), ix, iy, iw, ih)
+    return found is not None, found
+
+
 def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix: float, iy: float,
                   iw: float, ih: float, *, max_ppi: float = MAX_PPI, cache: bool = True) -> PreparedImage | None:
     """The print-ready JPEG of the visible part of a placed image; None when no part of
@@ -300,13 +335,9 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
         return None
     key = _cache_key(asset, part, iw, ih, max_ppi) if cache else ""
     if cache:
-        hit = _cache_read(key)
-        if hit is not None:
-            facts, jpeg = hit
-            try:
-                return _placed(jpeg, ix, iy, iw, ih, **facts)
-            except (TypeError, ValueError):
-                pass  # an unexpected entry: make it again
+        found = _from_cache(key, ix, iy, iw, ih)
+        if found is not None:
+            return found
     try:
         im = Image.open(io.BytesIO(asset.data))
         if im.width * im.height > MAX_PIXELS:
@@ -362,14 +393,45 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
     return _placed(out.getvalue(), ix, iy, iw, ih, **facts)
 
 
+# Start-of-frame markers of the JPEG coding processes (all SOFn but DHT, JPG and DAC).
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _cmyk_jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    """(width, height) of a four-component (CMYK) JPEG, read from its frame header
+    without decoding; ValueError for anything else."""
+    if jpeg[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    pos, end = 2, len(jpeg)
+    while pos + 4 <= end:
+        if jpeg[pos] != 0xFF:
+            raise ValueError("broken JPEG marker")
+        marker = jpeg[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            pos += 2
+            continue
+        (length,) = struct.unpack_from(">H", jpeg, pos + 2)
+        if marker in _SOF_MARKERS:
+            if pos + 10 > end:
+                break
+            height, width, components = struct.unpack_from(">HHB", jpeg, pos + 5)
+            if components != 4:
+                raise ValueError("not a CMYK JPEG")
+            return width, height
+        if marker == 0xDA:  # start of scan before any frame header
+            break
+        pos += 2 + length
+    raise ValueError("no JPEG frame header")
+
+
 def _placed(jpeg: bytes, ix: float, iy: float, iw: float, ih: float, *, width: int, height: int,
             crop: list[int]) -> PreparedImage:
     """The prepared JPEG placed where its source pixels were (the crop's place)."""
     px0, py0, px1, py1 = crop
-    with Image.open(io.BytesIO(jpeg)) as im:
-        if im.mode != "CMYK":
-            raise ValueError("not a CMYK JPEG")
-        width_px, height_px = im.size
+    width_px, height_px = _cmyk_jpeg_size(jpeg)
     x, y = ix + px0 * iw / width, iy + py0 * ih / height
     w, h = (px1 - px0) * iw / width, (py1 - py0) * ih / height
     return PreparedImage(jpeg, width_px, height_px, x, y, w, h)

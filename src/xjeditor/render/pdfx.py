@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 
@@ -111,6 +110,12 @@ class PdfxInfo(pdfdoc.PDFInfo):
 
 
 # ------------------------------------------------------------------ XMP metadata
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (what ``xml.sax.saxutils.escape`` does,
+    without importing it: that module pulls in urllib.request, http and email)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def xmp_date(ts: pdfdoc.TimeStamp) -> str:
