@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from xjeditor.fileformat.storytext import parse_story  # noqa: E402
 from xjeditor.model import Issue, Page, PartKind, Rect, TextFrame  # noqa: E402
 from xjeditor.typeset.compose import clear_cache  # noqa: E402
+from xjeditor.typeset.grid import clear_cache as clear_grid_cache  # noqa: E402
 from xjeditor.typeset.fonts import default_registry  # noqa: E402
 from xjeditor.typeset.story import layout_story  # noqa: E402
 
@@ -53,8 +54,9 @@ def main() -> int:
     issue = seed_issue()
     chars = sum(s.text_length() for s in issue.stories.values())
 
-    def full() -> None:
+    def full() -> None:  # from scratch: no composed paragraph nor grid row kept
         clear_cache()
+        clear_grid_cache()
         for story in issue.stories.values():
             layout_story(issue, story, fonts)
 

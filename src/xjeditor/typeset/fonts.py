@@ -285,6 +285,7 @@ class FileFontMetrics:
             cp: w / upem for cp, w in zip(adv[0::2], adv[1::2], strict=True)
         }
         self._memo: dict[str, float | None] = {}  # char -> advance, None if missing
+        self._present: set[str] = set()  # characters seen to have a glyph (for missing())
 
     def __repr__(self) -> str:
         return f"<FileFontMetrics {self.name!r} {self.path.name}>"
@@ -314,11 +315,17 @@ class FileFontMetrics:
         return w is not None
 
     def missing(self, text: str) -> list[str]:
-        # a set and the memo: cheaper for one layout than compiling a regex of the font's
-        # ranges (about 8 ms a font, paid by every command-line export)
+        # characters already seen present are skipped with one C-level set difference
+        unknown = set(text) - self._present
+        if not unknown:
+            return []
         memo = self._memo
-        lacking = [ch for ch in set(text) if (memo[ch] if ch in memo else self._lookup(ch)) is None
-                   and not _never_reported(ch)]
+        lacking = []
+        for ch in unknown:
+            if (memo[ch] if ch in memo else self._lookup(ch)) is not None:
+                self._present.add(ch)
+            elif not _never_reported(ch):
+                lacking.append(ch)
         if not lacking:
             return []
         return sorted(lacking, key=text.index)  # first-seen order

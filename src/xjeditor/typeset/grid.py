@@ -44,6 +44,7 @@ class Column:
     width: float
     top: float
     rows: list[Row] = field(default_factory=list)
+    uniform: float | None = None  # the width of every row, when they all share one (no runaround)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _free_interval(x0: float, x1: float, y0: float, y1: float,
     return best
 
 
-_ROWS_CACHE: dict[tuple, list[tuple[float, list[Row]]]] = {}
+_ROWS_CACHE: dict[tuple, list[list[Row]]] = {}
 _ROWS_CACHE_MAX = 512
 
 
@@ -148,8 +149,12 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
             del _ROWS_CACHE[next(iter(_ROWS_CACHE))]
         _ROWS_CACHE[key] = cached
     top = mm_to_pt(frame.rect.y)
-    return [Column(page_index, frame.id, ci, cx, cw, top, list(rows))
+    return [Column(page_index, frame.id, ci, cx, cw, top, list(rows), None if excl else cw)
             for ci, ((cx, cw), rows) in enumerate(zip(column_boxes(frame), cached))]
+
+
+def clear_cache() -> None:
+    _ROWS_CACHE.clear()
 
 
 def _build_rows(page_index: int, frame: TextFrame, grid: Grid,

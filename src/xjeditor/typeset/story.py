@@ -404,6 +404,13 @@ class _Flow:
         self.story = story
         self.limits = limits  # column index -> max rows used (balancing)
         self._limited = [c.rows if limits.get(i) is None else c.rows[:limits[i]] for i, c in enumerate(columns)]
+        # _same_from[i]: the one measure of every row from column i on, when they share one
+        self._same_from: list[float | None] = [None] * len(columns)
+        after: float | None = None
+        for i in range(len(columns) - 1, -1, -1):
+            w = columns[i].uniform
+            after = w if w is not None and (i == len(columns) - 1 or after == w) else None
+            self._same_from[i] = after
         self.cur = _Cursor()
         self.used: dict[int, int] = {}  # column -> rows consumed (incl. blanks)
         self.overset_chars = 0
@@ -453,12 +460,13 @@ class _Flow:
         if first is None:
             self._overset_para(el)
             return
-        est = max(4, int(len(el.text) * el.style.size / max(first.width, 1.0)) + 4)
-        widths = self._upcoming_widths(est)
-        fallback = widths[-1] if widths else first.width
-        # one width when the rows ahead agree (cached per paragraph), else one per line
-        measure: float | tuple[float, ...] = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) \
-            else (*widths, fallback)
+        measure: float | tuple[float, ...] | None = self._same_from[self.cur.col]
+        if measure is None:  # runaround or unequal frames ahead: one width per line
+            est = max(4, int(len(el.text) * el.style.size / max(first.width, 1.0)) + 4)
+            widths = self._upcoming_widths(est)
+            fallback = widths[-1] if widths else first.width
+            # one width when the rows ahead agree (cached per paragraph), else one per line
+            measure = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) else (*widths, fallback)
         para = compose_paragraph(el.runs, measure, el.opts)
         rows = self._rows(self.cur.col)
         last = len(para.lines) - 1
@@ -641,7 +649,9 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
     if result.overset_lines == 0:
         end_cols = [i for i, f in enumerate(frame_of_col) if f == last_used]
         layout.copyfit.underset_lines = sum(
-            1 for i in end_cols for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
+            len(columns[i].rows) - result.used.get(i, 0) if columns[i].uniform is not None
+            else sum(1 for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
+            for i in end_cols)
     layout.pages = sorted(layout.items)
     return layout
 
