@@ -25,7 +25,8 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
 bench: setup
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	for b in benchmarks/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -10,7 +10,7 @@ import copy
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import Page, Rect, StoryPart
+from ..model import Frame, ImageAsset, Page, Rect, Story, StoryPart
 from .document import Document, PageLink
 
 # ids for QUndoCommand.mergeWith: consecutive moves of one frame merge into one step
@@ -94,3 +94,112 @@ class DeletePageCommand(QUndoCommand):
     def undo(self) -> None:
         assert self.page is not None
         self.doc.insert_page(self.index, copy.deepcopy(self.page), self.links)
+
+
+class AddFrameCommand(QUndoCommand):
+    """Add a new frame on top of a page's frames."""
+
+    def __init__(self, doc: Document, page_index: int, frame: Frame) -> None:
+        kind = FRAME_KIND_ZH.get(getattr(frame, "kind", ""), "框")
+        super().__init__(f"添加{kind} {frame.id}")
+        self.doc = doc
+        self.page_index = page_index
+        self.frame = copy.deepcopy(frame)
+        self.index = len(doc.issue.pages[page_index].frames)
+
+    def redo(self) -> None:
+        self.doc.insert_frame(self.page_index, self.index, copy.deepcopy(self.frame))
+
+    def undo(self) -> None:
+        self.doc.remove_frame(self.page_index, self.frame.id)
+
+
+class DeleteFrameCommand(QUndoCommand):
+    """Delete a frame; threads that ran into it are cut, and restored on undo."""
+
+    def __init__(self, doc: Document, page_index: int, frame_id: str) -> None:
+        super().__init__(f"删除框 {frame_id}")
+        self.doc = doc
+        self.page_index = page_index
+        self.frame_id = frame_id
+        self.index = 0
+        self.frame: Frame | None = None
+        self.links: list[PageLink] = []
+
+    def redo(self) -> None:
+        self.index, frame, self.links = self.doc.remove_frame(self.page_index, self.frame_id)
+        self.frame = copy.deepcopy(frame)
+
+    def undo(self) -> None:
+        assert self.frame is not None
+        self.doc.insert_frame(self.page_index, self.index, copy.deepcopy(self.frame), self.links)
+
+
+class SetFrameAttrsCommand(QUndoCommand):
+    """Change plain attributes of one frame (thread, story, image, fit, columns, …)."""
+
+    def __init__(self, doc: Document, page_index: int, frame_id: str, attrs: dict, text: str,
+                 merge_id: int = -1) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.page_index = page_index
+        self.frame_id = frame_id
+        self.new = copy.deepcopy(attrs)
+        self.old = doc.frame_attrs(page_index, frame_id, attrs)
+        self._merge_id = merge_id
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return self._merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SetFrameAttrsCommand) or other.id() != self.id():
+            return False
+        if (other.page_index, other.frame_id) != (self.page_index, self.frame_id):
+            return False
+        if set(other.new) != set(self.new):
+            return False
+        self.new = copy.deepcopy(other.new)
+        return True
+
+    def redo(self) -> None:
+        self.doc.set_frame_attrs(self.page_index, self.frame_id, self.new)
+
+    def undo(self) -> None:
+        self.doc.set_frame_attrs(self.page_index, self.frame_id, self.old)
+
+
+class AddStoryCommand(QUndoCommand):
+    def __init__(self, doc: Document, story: Story, text: str = "") -> None:
+        super().__init__(text or f"新建稿件“{story.headline or story.id}”")
+        self.doc = doc
+        self.story = copy.deepcopy(story)
+
+    def redo(self) -> None:
+        self.doc.add_story(copy.deepcopy(self.story))
+
+    def undo(self) -> None:
+        self.doc.remove_story(self.story.id)
+
+
+class AddImageCommand(QUndoCommand):
+    """Add an image asset to the issue (undo removes it unless it was already there)."""
+
+    def __init__(self, doc: Document, asset: ImageAsset) -> None:
+        super().__init__(f"添加图片 {asset.original_name}")
+        self.doc = doc
+        self.asset = asset
+        self.existed = asset.key in doc.issue.images
+
+    def redo(self) -> None:
+        if not self.existed:
+            self.doc.add_image(self.asset)
+
+    def undo(self) -> None:
+        if not self.existed:
+            self.doc.remove_image(self.asset.key)
+
+
+FRAME_KIND_ZH = {"text": "文字框", "image": "图片框", "box": "底框", "rule": "线条"}
+
+# merge ids of property edits: typing in a spin box gives one undo step per field
+ATTR_MERGE_IDS = {"columns": 1101, "gutter": 1102, "width": 1103, "scale": 1104, "offset": 1105}

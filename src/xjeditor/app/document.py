@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..fileformat import load_issue_with_hash, save_issue
 from ..layouts import LayoutError, add_page, load_layout
-from ..model import Frame, Issue, Page, PageKind, Rect, RuleFrame, StoryPart, TextFrame
+from ..model import Frame, ImageAsset, Issue, Page, PageKind, Rect, RuleFrame, Story, StoryPart, TextFrame
 from ..render.export import Typeset, typeset_issue
 
 # What a change touched, so listeners can refresh only what they show.
@@ -138,6 +138,62 @@ class Document:
             f.x1, f.x2, f.y1, f.y2 = f.x1 + dx, f.x2 + dx, f.y1 + dy, f.y2 + dy
         else:
             f.rect = Rect(rect.x, rect.y, rect.w, rect.h)
+        self.changed(CHANGE_FRAME)
+
+    def insert_frame(self, page_index: int, index: int, frame: Frame,
+                     links: list[PageLink] = ()) -> None:
+        """Put a frame into a page's stacking order (``links``: ``next`` pointers to restore)."""
+        frames = self.issue.pages[page_index].frames
+        frames.insert(max(0, min(index, len(frames))), frame)
+        for link in links:
+            f = self.issue.pages[link.page].frame(link.frame)
+            if isinstance(f, TextFrame):
+                f.next = link.target
+        self.changed(CHANGE_FRAME)
+
+    def remove_frame(self, page_index: int, frame_id: str) -> tuple[int, Frame, list[PageLink]]:
+        """Take a frame off its page; threads into it are cut (and returned, to restore)."""
+        frames = self.issue.pages[page_index].frames
+        index = next(i for i, f in enumerate(frames) if f.id == frame_id)
+        frame = frames.pop(index)
+        links: list[PageLink] = []
+        for pi, other in enumerate(self.issue.pages):
+            for f in other.frames:
+                if isinstance(f, TextFrame) and f.next == frame_id:
+                    links.append(PageLink(pi, f.id, f.next))
+                    f.next = None
+        self.changed(CHANGE_FRAME)
+        return index, frame, links
+
+    def frame_attrs(self, page_index: int, frame_id: str, names) -> dict:
+        f = self.frame(page_index, frame_id)
+        return {name: copy.deepcopy(getattr(f, name)) for name in names}
+
+    def set_frame_attrs(self, page_index: int, frame_id: str, attrs: dict) -> None:
+        """Set plain attributes of a frame (``next``, ``story``, ``image``, ``fit``, …)."""
+        f = self.frame(page_index, frame_id)
+        for name, value in attrs.items():
+            if not hasattr(f, name):
+                raise AttributeError(f"{type(f).__name__} has no {name!r}")
+            setattr(f, name, copy.deepcopy(value))
+        self.changed(CHANGE_FRAME)
+
+    def add_story(self, story: Story) -> None:
+        self.issue.stories[story.id] = copy.deepcopy(story)
+        self.changed(CHANGE_STORY)
+
+    def remove_story(self, story_id: str) -> Story:
+        story = self.issue.stories.pop(story_id)
+        self.changed(CHANGE_STORY)
+        return story
+
+    def add_image(self, asset: ImageAsset) -> str:
+        key = self.issue.add_image(asset)
+        self.changed(CHANGE_FRAME)
+        return key
+
+    def remove_image(self, key: str) -> None:
+        self.issue.images.pop(key, None)
         self.changed(CHANGE_FRAME)
 
     def make_page(self) -> Page:
