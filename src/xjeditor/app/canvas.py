@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPen, QPolygonF, QTransform, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..layouts import LayoutError, load_layout
-from ..model import ImageFrame, Rect, RuleFrame, TextFrame, mm_to_pt, pt_to_mm
+from ..model import FitMode, ImageFrame, Rect, RuleFrame, TextFrame, mm_to_pt, pt_to_mm
 from ..render.qt import QtPageRenderer
 from ..typeset.display import DisplayPage
 from ..typeset.grid import EM_BOX_ASCENT, Grid, column_boxes
@@ -43,6 +43,17 @@ BASELINE_COLOR = QColor(90, 170, 230, 150)
 BLEED_COLOR = QColor(230, 30, 30)
 FRAME_COLOR = QColor(140, 140, 140)
 SELECT_COLOR = QColor(0, 110, 230)
+THREAD_COLOR = QColor(230, 110, 0)
+SNAP_PX = 6.0  # an edge this close (on screen) to a grid line snaps to it
+MIN_DRAW_MM = 2.0  # a drag shorter than this is a click
+
+# tools
+TOOL_SELECT = "select"  # 选择
+TOOL_TEXT = "text"  # 文本框
+TOOL_IMAGE = "image"  # 图片框
+TOOL_RULE = "rule"  # 线条
+TOOL_THREAD = "thread"  # 串接: click the frame the text continues in
+DRAW_TOOLS = (TOOL_TEXT, TOOL_IMAGE, TOOL_RULE)
 
 
 @dataclass
@@ -98,6 +109,11 @@ class PageCanvas(QGraphicsView):
     cursorMoved = Signal(object)  # (page index, x mm, y mm) or None
     frameSelected = Signal(object)  # Selection or None
     frameGeometryEdited = Signal(int, str, object, object)  # page, frame id, old Rect, new Rect
+    frameDrawn = Signal(int, str, object)  # page, tool, Rect (mm) or (x1, y1, x2, y2) for a rule
+    threadTargetChosen = Signal(int, str)  # page, frame id clicked with the 串接 tool
+    imagePanned = Signal(int, str, float, float)  # page, frame id, new offset_x, offset_y (mm)
+    imageScaled = Signal(int, str, float)  # page, frame id, factor
+    toolChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +136,10 @@ class PageCanvas(QGraphicsView):
         self._drag: tuple[str, QPointF, Rect] | None = None  # (move|resize, start scene pt, old rect)
         self._preview: Rect | None = None
         self._current = -1
+        self.tool = TOOL_SELECT
+        self._draw: tuple[int, QPointF] | None = None  # (page, start in page points)
+        self._draw_preview: tuple[int, object] | None = None  # (page, Rect or rule ends), mm
+        self._pan: tuple[int, str, QPointF, float, float] | None = None
         self._layout_cache: dict[str, object] = {}
         self.horizontalScrollBar().valueChanged.connect(self._update_current)
         self.verticalScrollBar().valueChanged.connect(self._update_current)
@@ -153,6 +173,7 @@ class PageCanvas(QGraphicsView):
         for item in self.items_:
             item.prepareGeometryChange()
             item.update()
+        self.viewport().update()
 
     def arrange(self) -> None:
         pos = 0.0
@@ -239,6 +260,12 @@ class PageCanvas(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120.0
+            hit = self.page_at(self.mapToScene(event.position().toPoint())) if self.doc else None
+            f = self._image_frame_at(*hit) if hit else None
+            if f is not None and f.fit == FitMode.MANUAL and f.image and steps:
+                self.imageScaled.emit(hit[0], f.id, 1.1 ** steps)
+                event.accept()
+                return
             if steps:
                 self.zoom_by(1.15 ** steps)
             event.accept()
@@ -387,14 +414,20 @@ class PageCanvas(QGraphicsView):
         for s in (old, sel):
             if s is not None and s.page < len(self.items_):
                 self.items_[s.page].update()
+        self.viewport().update()
         self.frameSelected.emit(sel)
 
     def frame_at(self, index: int, pt: QPointF) -> str | None:
         if self.doc is None:
             return None
         x, y = pt_to_mm(pt.x()), pt_to_mm(pt.y())
+        tol = pt_to_mm(self._tolerance())
         for f in reversed(self.doc.issue.pages[index].frames):
             if isinstance(f, RuleFrame):
+                x0, x1 = sorted((f.x1, f.x2))
+                y0, y1 = sorted((f.y1, f.y2))
+                if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol:
+                    return f.id
                 continue
             r = f.rect
             if r.x <= x <= r.right and r.y <= y <= r.bottom:
@@ -410,10 +443,256 @@ class PageCanvas(QGraphicsView):
         tol = HANDLE_PX / max(self.transform().m11(), 1e-6)
         return abs(corner.x() - scene_pt.x()) <= tol and abs(corner.y() - scene_pt.y()) <= tol
 
+    # ---- tools ---------------------------------------------------------------------
+    def set_tool(self, tool: str) -> None:
+        self.tool = tool
+        self._draw = self._draw_preview = None
+        self.viewport().setCursor(Qt.CursorShape.ArrowCursor if tool == TOOL_SELECT
+                                  else Qt.CursorShape.PointingHandCursor if tool == TOOL_THREAD
+                                  else Qt.CursorShape.CrossCursor)
+        self.viewport().update()
+        self.toolChanged.emit(tool)
+
+    # ---- snapping --------------------------------------------------------------------
+    def snap_targets(self, index: int) -> tuple[list[float], list[float], list[float]]:
+        """Grid lines of a page in points: column and gutter edges (x), baseline grid row
+        tops and row bottoms (y), measured from the type area's top."""
+        xs: list[float] = []
+        tops: list[float] = []
+        bottoms: list[float] = []
+        area = self.type_area(index)
+        lay = self._layout()
+        grid = self.body_grid()
+        if lay is not None:
+            x, _y, _w, _h = lay.type_area
+            g = lay.grid
+            for k in range(g.columns):
+                left = x + k * (g.column + g.gutter)
+                xs += [mm_to_pt(left), mm_to_pt(left + g.column)]
+            grid = Grid.for_body(g.body_size, g.line_gap)
+        elif area is not None:
+            xs += [area.left(), area.right()]
+        if area is not None and grid is not None:
+            for n in range(grid.rows_in(area.height()) + 1):
+                top = area.top() + n * grid.pitch
+                tops.append(top)
+                bottoms.append(top + grid.size)
+            bottoms.append(area.bottom())
+        return xs, tops, bottoms
+
+    def layout_columns(self, rect: Rect) -> tuple[int, float] | None:
+        """(columns, gutter mm) of the layout's base grid a box covers; None without a layout."""
+        lay = self._layout()
+        if lay is None:
+            return None
+        x0, g = lay.type_area[0], lay.grid
+        step = g.column + g.gutter
+        n = 0
+        for k in range(g.columns):
+            left, right = x0 + k * step, x0 + k * step + g.column
+            overlap = min(right, rect.right) - max(left, rect.x)
+            if overlap > g.column / 2:
+                n += 1
+        return max(1, n), round(g.gutter, 4)
+
+    def _tolerance(self) -> float:
+        return SNAP_PX / max(self.transform().m11(), 1e-6)
+
+    @staticmethod
+    def _nearest(value: float, targets: list[float], tol: float) -> float | None:
+        best = None
+        for t in targets:
+            if abs(t - value) <= tol and (best is None or abs(t - value) < abs(best - value)):
+                best = t
+        return best
+
+    def snap_value(self, index: int, value: float, axis: str) -> float:
+        """Snap one coordinate (points): axis "x", "top" or "bottom"."""
+        xs, tops, bottoms = self.snap_targets(index)
+        targets = {"x": xs, "top": tops, "bottom": bottoms}[axis]
+        hit = self._nearest(value, targets, self._tolerance())
+        return value if hit is None else hit
+
+    def snap_move(self, index: int, r: QRectF) -> QRectF:
+        """Move a box (points) so that its nearest edge on each axis sits on a grid line."""
+        xs, tops, bottoms = self.snap_targets(index)
+        tol = self._tolerance()
+        dx = self._best_shift([(r.left(), xs), (r.right(), xs)], tol)
+        dy = self._best_shift([(r.top(), tops), (r.bottom(), bottoms)], tol)
+        return r.translated(dx, dy)
+
+    def _best_shift(self, pairs, tol: float) -> float:
+        best = None
+        for value, targets in pairs:
+            hit = self._nearest(value, targets, tol)
+            if hit is not None and (best is None or abs(hit - value) < abs(best)):
+                best = hit - value
+        return best or 0.0
+
+    # ---- drawing new frames --------------------------------------------------------
+    def tool_press(self, scene_pt: QPointF, modifiers=Qt.KeyboardModifier.NoModifier) -> bool:
+        """Start drawing with a frame tool; True when the press was used."""
+        hit = self.page_at(scene_pt)
+        if hit is None:
+            return False
+        index, pt = hit
+        self._draw = (index, pt)
+        self._draw_preview = (index, self._drawn_shape(index, pt, pt, modifiers))
+        self.viewport().update()
+        return True
+
+    def tool_move(self, scene_pt: QPointF, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        if self._draw is None:
+            return
+        index, start = self._draw
+        pt = self.items_[index].mapFromScene(scene_pt)
+        self._draw_preview = (index, self._drawn_shape(index, start, pt, modifiers))
+        self.viewport().update()
+
+    def tool_release(self, scene_pt: QPointF, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        if self._draw is None:
+            return
+        self.tool_move(scene_pt, modifiers)
+        index, shape = self._draw_preview
+        self._draw = self._draw_preview = None
+        self.viewport().update()
+        self.frameDrawn.emit(index, self.tool, shape)
+
+    def _drawn_shape(self, index: int, a: QPointF, b: QPointF, modifiers):
+        """The rect (mm) or rule ends (mm) a drag from ``a`` to ``b`` (page points) draws."""
+        free = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        page = self.display_pages[index]
+
+        def sx(v: float) -> float:
+            return v if free else self.snap_value(index, v, "x")
+
+        def sy(v: float, axis: str) -> float:
+            return v if free else self.snap_value(index, v, axis)
+
+        if self.tool == TOOL_RULE:
+            x1, y1, x2, y2 = a.x(), a.y(), b.x(), b.y()
+            if abs(x2 - x1) >= abs(y2 - y1):  # rules are horizontal or vertical
+                y1 = y2 = sy(y1, "top")
+                x1, x2 = sx(x1), sx(x2)
+            else:
+                x1 = x2 = sx(x1)
+                y1, y2 = sy(y1, "top"), sy(y2, "bottom")
+            return tuple(round(pt_to_mm(v), 2) for v in (x1, y1, x2, y2))
+        left, right = sorted((a.x(), b.x()))
+        top, bottom = sorted((a.y(), b.y()))
+        if pt_to_mm(right - left) < MIN_DRAW_MM and pt_to_mm(bottom - top) < MIN_DRAW_MM:
+            return self._default_box(index, a, free)
+        left, right = sx(left), sx(right)
+        top, bottom = sy(top, "top"), sy(bottom, "bottom")
+        left, top = max(left, 0.0), max(top, 0.0)
+        right, bottom = min(right, page.width), min(bottom, page.height)
+        w, h = max(right - left, mm_to_pt(MIN_DRAW_MM)), max(bottom - top, mm_to_pt(MIN_DRAW_MM))
+        return Rect(round(pt_to_mm(left), 2), round(pt_to_mm(top), 2), round(pt_to_mm(w), 2),
+                    round(pt_to_mm(h), 2))
+
+    def _default_box(self, index: int, at: QPointF, free: bool) -> Rect:
+        """A click without a drag: one column of the grid, 20 body lines deep."""
+        lay = self._layout()
+        grid = self.body_grid() or Grid.for_body(9.0, 0.5)
+        if lay is not None and not free:
+            g = lay.grid
+            step = mm_to_pt(g.column + g.gutter)
+            x0 = mm_to_pt(lay.type_area[0])
+            k = max(0, min(g.columns - 1, int((at.x() - x0) // step)))
+            left, width = x0 + k * step, mm_to_pt(g.column)
+            grid = Grid.for_body(g.body_size, g.line_gap)
+        else:
+            left, width = at.x(), mm_to_pt(40.0)
+        top = at.y() if free else self.snap_value(index, at.y(), "top")
+        height = grid.size + 19 * grid.pitch
+        return Rect(round(pt_to_mm(left), 2), round(pt_to_mm(top), 2), round(pt_to_mm(width), 2),
+                    round(pt_to_mm(height), 2))
+
+    # ---- the overlay: what is being drawn, and the selected thread --------------------
+    def thread_chain(self) -> list[tuple[int, TextFrame]]:
+        """The whole thread the selected text frame belongs to (first frame first)."""
+        sel = self.selection
+        if sel is None or self.doc is None or sel.page >= len(self.doc.issue.pages):
+            return []
+        issue = self.doc.issue
+        f = issue.pages[sel.page].frame(sel.frame)
+        if not isinstance(f, TextFrame):
+            return []
+        head, seen = f, {f.id}
+        while True:
+            prev = next((g for p in issue.pages for g in p.frames
+                         if isinstance(g, TextFrame) and g.next == head.id), None)
+            if prev is None or prev.id in seen:
+                break
+            seen.add(prev.id)
+            head = prev
+        return issue.thread(head)
+
+    def thread_lines(self) -> list[tuple[QPointF, QPointF]]:
+        """Scene segments from each frame of the selected thread to the next one."""
+        chain = self.thread_chain()
+        out = []
+        for (pa, fa), (pb, fb) in zip(chain, chain[1:]):
+            if pa >= len(self.items_) or pb >= len(self.items_):
+                continue
+            a = self.items_[pa].mapToScene(_rect_pt(fa.rect).bottomRight())
+            b = self.items_[pb].mapToScene(_rect_pt(fb.rect).topLeft())
+            out.append((a, b))
+        return out
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
+        painter.save()
+        lines = self.thread_lines()
+        if lines:
+            pen = QPen(THREAD_COLOR, 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            scale = max(self.transform().m11(), 1e-6)
+            for a, b in lines:
+                painter.drawLine(a, b)
+                _arrow_head(painter, a, b, 10.0 / scale)
+                box = 6.0 / scale
+                painter.fillRect(QRectF(a.x() - box, a.y() - box, box, box), THREAD_COLOR)
+                painter.fillRect(QRectF(b.x(), b.y(), box, box), THREAD_COLOR)
+        if self._draw_preview is not None:
+            index, shape = self._draw_preview
+            item = self.items_[index]
+            pen = QPen(SELECT_COLOR, 1, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if isinstance(shape, Rect):
+                painter.drawRect(item.mapRectToScene(_rect_pt(shape)))
+            else:
+                x1, y1, x2, y2 = (mm_to_pt(v) for v in shape)
+                painter.drawLine(item.mapToScene(QPointF(x1, y1)), item.mapToScene(QPointF(x2, y2)))
+        painter.restore()
+
+    # ---- mouse ----------------------------------------------------------------------
+    def _image_frame_at(self, index: int, pt: QPointF) -> ImageFrame | None:
+        fid = self.frame_at(index, pt)
+        f = self.doc.issue.pages[index].frame(fid) if fid else None
+        return f if isinstance(f, ImageFrame) else None
+
+    def thread_click(self, scene_pt: QPointF) -> None:
+        """The 串接 tool's click: the frame under the point (any page) is the thread's target."""
+        hit = self.page_at(scene_pt)
+        frame_id = self.frame_at(*hit) if hit else None
+        if frame_id:
+            self.threadTargetChosen.emit(hit[0], frame_id)
+        self.set_tool(TOOL_SELECT)
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.button() != Qt.MouseButton.LeftButton or self.doc is None:
             return super().mousePressEvent(event)
         sp = self.mapToScene(event.position().toPoint())
+        mods = event.modifiers()
+        if self.tool in DRAW_TOOLS:
+            self.tool_press(sp, mods)
+            return
+        if self.tool == TOOL_THREAD:
+            self.thread_click(sp)
+            return
         if self._on_handle(sp):
             sel = self.selection
             self._drag = ("resize", sp, self.doc.frame_geometry(sel.page, sel.frame))
@@ -425,25 +704,63 @@ class PageCanvas(QGraphicsView):
         index, pt = hit
         frame_id = self.frame_at(index, pt)
         self.select(Selection(index, frame_id) if frame_id else None)
+        if frame_id and mods & Qt.KeyboardModifier.ControlModifier:
+            f = self._image_frame_at(index, pt)
+            if f is not None and f.fit == FitMode.MANUAL and f.image:
+                self._pan = (index, f.id, sp, f.offset_x, f.offset_y)
+                return
         if frame_id:
             self._drag = ("move", sp, self.doc.frame_geometry(index, frame_id))
+
+    def drag_preview(self, sp: QPointF, modifiers=Qt.KeyboardModifier.NoModifier) -> Rect | None:
+        """The box a move or resize drag gives at scene point ``sp`` (snapped unless Alt)."""
+        if self._drag is None or self.selection is None:
+            return None
+        kind, start, old = self._drag
+        index = self.selection.page
+        free = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        dx, dy = sp.x() - start.x(), sp.y() - start.y()
+        r = _rect_pt(old)
+        if kind == "move":
+            r = r.translated(dx, dy)
+            if not free:
+                r = self.snap_move(index, r)
+            return Rect(round(pt_to_mm(r.x()), 2), round(pt_to_mm(r.y()), 2), old.w, old.h)
+        right, bottom = r.right() + dx, r.bottom() + dy
+        if not free:
+            right = self.snap_value(index, right, "x")
+            bottom = self.snap_value(index, bottom, "bottom")
+        w = max(2.0, round(pt_to_mm(right - r.left()), 2))
+        h = max(2.0, round(pt_to_mm(bottom - r.top()), 2))
+        return Rect(old.x, old.y, w, h)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         sp = self.mapToScene(event.position().toPoint())
         hit = self.page_at(sp)
         self.cursorMoved.emit((hit[0], pt_to_mm(hit[1].x()), pt_to_mm(hit[1].y())) if hit else None)
+        if self._draw is not None:
+            self.tool_move(sp, event.modifiers())
+            return
+        if self._pan is not None:
+            return
         if self._drag is not None and self.selection is not None:
-            kind, start, old = self._drag
-            dx, dy = pt_to_mm(sp.x() - start.x()), pt_to_mm(sp.y() - start.y())
-            if kind == "move":
-                self._preview = Rect(round(old.x + dx, 2), round(old.y + dy, 2), old.w, old.h)
-            else:
-                self._preview = Rect(old.x, old.y, round(max(2.0, old.w + dx), 2), round(max(2.0, old.h + dy), 2))
+            self._preview = self.drag_preview(sp, event.modifiers())
             self.items_[self.selection.page].update()
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        sp = self.mapToScene(event.position().toPoint())
+        if self._draw is not None:
+            self.tool_release(sp, event.modifiers())
+            return
+        if self._pan is not None:
+            index, fid, start, ox, oy = self._pan
+            self._pan = None
+            dx, dy = pt_to_mm(sp.x() - start.x()), pt_to_mm(sp.y() - start.y())
+            if dx or dy:
+                self.imagePanned.emit(index, fid, round(ox + dx, 2), round(oy + dy, 2))
+            return
         if self._drag is not None and self.selection is not None:
             _, _, old = self._drag
             new = self._preview
@@ -456,6 +773,12 @@ class PageCanvas(QGraphicsView):
         self._drag = None
         super().mouseReleaseEvent(event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and self.tool != TOOL_SELECT:
+            self.set_tool(TOOL_SELECT)
+            return
+        super().keyPressEvent(event)
+
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.cursorMoved.emit(None)
         super().leaveEvent(event)
@@ -467,3 +790,16 @@ class PageCanvas(QGraphicsView):
 
 def _rect_pt(r: Rect) -> QRectF:
     return QRectF(mm_to_pt(r.x), mm_to_pt(r.y), mm_to_pt(r.w), mm_to_pt(r.h))
+
+
+def _arrow_head(painter: QPainter, a: QPointF, b: QPointF, size: float) -> None:
+    d = b - a
+    length = (d.x() ** 2 + d.y() ** 2) ** 0.5
+    if length < 1e-6:
+        return
+    ux, uy = d.x() / length, d.y() / length
+    back = QPointF(b.x() - ux * size, b.y() - uy * size)
+    side = QPointF(-uy * size * 0.45, ux * size * 0.45)
+    painter.setBrush(THREAD_COLOR)
+    painter.drawPolygon(QPolygonF([b, back + side, back - side]))
+    painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -128,6 +129,31 @@ def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") 
 def get_open_path(parent: QWidget | None, start: str = "") -> str | None:
     path, _ = QFileDialog.getOpenFileName(parent, "打开社区报", start, FILE_FILTER)
     return path or None
+
+
+IMAGE_FILTER = "图片 (*.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"
+
+
+def get_image_path(parent: QWidget | None, start: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "置入图片", start, IMAGE_FILTER)
+    return path or None
+
+
+def choose_story(parent: QWidget | None, items: list[tuple[str, str]]) -> str | None:
+    """Pick a story: ``items`` are (story id, label); returns the id or None."""
+    if not items:
+        return None
+    labels = [label for _, label in items]
+    label, ok = QInputDialog.getItem(parent, "排入稿件", "选择要排入的稿件：", labels, 0, False)
+    if not ok:
+        return None
+    return items[labels.index(label)][0] if label in labels else None
+
+
+def ask_headline(parent: QWidget | None) -> str | None:
+    """The 主题 of a new story, or None when cancelled."""
+    text, ok = QInputDialog.getText(parent, "新建稿件", "主题：")
+    return text.strip() if ok and text.strip() else None
 
 
 def get_save_path(parent: QWidget | None, suggested: str = "") -> str | None:

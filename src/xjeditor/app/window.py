@@ -10,22 +10,34 @@ import warnings
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QWidget
 
 from ..fileformat import FileChangedError, IssueFileError, load_issue
 from ..layouts import LayoutError, PageCountWarning, new_issue
-from ..model import ImageFrame, Issue, TextFrame
+from ..model import FitMode, ImageAsset, ImageFrame, Issue, PartKind, Rect, RuleFrame, Story, StoryPart, TextFrame
 from ..preflight import Finding
 from ..preflight import run_preflight as preflight_findings
 from ..render.export import export_pdf, shared_registry
 from ..render.qt import QtPageRenderer
 from . import dialogs, recovery
-from .canvas import PageCanvas, Selection
-from .commands import AddPageCommand, DeletePageCommand, EditStoryCommand, SetFrameGeometryCommand
+from .canvas import TOOL_IMAGE, TOOL_RULE, TOOL_SELECT, TOOL_TEXT, TOOL_THREAD, PageCanvas, Selection
+from .commands import (
+    ATTR_MERGE_IDS,
+    AddFrameCommand,
+    AddImageCommand,
+    AddPageCommand,
+    AddStoryCommand,
+    DeleteFrameCommand,
+    DeletePageCommand,
+    EditStoryCommand,
+    SetFrameAttrsCommand,
+    SetFrameGeometryCommand,
+)
 from .document import Document, TypesetFailed
 from .panels import PagesPanel, StoriesPanel, StoryEditor
 from .preflightpanel import PreflightPanel, summary_text
+from .properties import PropertiesPanel
 from .storyform import StoryForm, parts_from_form
 
 APP_TITLE = "XJ Editor 社区报排版"
@@ -71,6 +83,10 @@ class MainWindow(QMainWindow):
         self.preflight_dock = self._dock("印前检查", "preflight", self.preflight_panel,
                                          Qt.DockWidgetArea.BottomDockWidgetArea)
         self.preflight_dock.hide()  # shown from 文件 → 印前检查 or 视图 → 面板
+        self.properties_panel = PropertiesPanel()
+        self.properties_dock = self._dock("属性", "properties", self.properties_panel,
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._thread_source: Selection | None = None
         self.resizeDocks([self.stories_dock, self.editor_dock], [260, 600], Qt.Orientation.Vertical)
 
         self._make_status_bar()
@@ -85,6 +101,13 @@ class MainWindow(QMainWindow):
         self.canvas.cursorMoved.connect(self._cursor_moved)
         self.canvas.frameSelected.connect(self._frame_selected)
         self.canvas.frameGeometryEdited.connect(self._frame_edited)
+        self.canvas.frameDrawn.connect(self._frame_drawn)
+        self.canvas.threadTargetChosen.connect(self._thread_target)
+        self.canvas.imagePanned.connect(self._image_panned)
+        self.canvas.imageScaled.connect(self._image_scaled)
+        self.canvas.toolChanged.connect(self._tool_changed)
+        self.properties_panel.geometryEdited.connect(self._properties_geometry)
+        self.properties_panel.attrsEdited.connect(self._properties_attrs)
         self.pages_panel.pageActivated.connect(self.canvas.scroll_to_page)
         self.stories_panel.storySelected.connect(self._story_selected)
         self.story_editor.applied.connect(self.apply_story_form)
@@ -175,6 +198,39 @@ class MainWindow(QMainWindow):
                                          checkable=True)
         self.act_add_page = self._action("添加版面", self.add_page, tip="在最后添加一个内版")
         self.act_delete_page = self._action("删除当前版面", self.delete_page, tip="删除当前显示的版面")
+        # frame tools
+        self.tool_group = QActionGroup(self)
+        self.tool_actions: dict[str, QAction] = {}
+        for tool, text, key, tip in ((TOOL_SELECT, "选择", "V", "选择、移动和调整框"),
+                                     (TOOL_TEXT, "文本框", "T", "在版面上拖出文字框"),
+                                     (TOOL_IMAGE, "图片框", "F", "在版面上拖出图片框"),
+                                     (TOOL_RULE, "线条", "L", "在版面上拖出线条")):
+            act = QAction(text, self)
+            act.setCheckable(True)
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setStatusTip(tip)
+            act.setChecked(tool == TOOL_SELECT)
+            act.triggered.connect(lambda _c=False, t=tool: self.canvas.set_tool(t))
+            self.tool_group.addAction(act)
+            self.canvas.addAction(act)
+            self.tool_actions[tool] = act
+        self.act_delete_frame = self._action("删除框", self.delete_frame, [QKeySequence.StandardKey.Delete,
+                                             QKeySequence(Qt.Key.Key_Backspace)], "删除选中的框")
+        # the Delete key deletes a frame only while the canvas has the focus (not in text fields)
+        self.act_delete_frame.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.canvas.addAction(self.act_delete_frame)
+        self.act_thread = self._action("串接", self.start_thread, tip="选中文字框后，点击要接续排文的框（可在其他版面）")
+        self.act_unthread = self._action("断开串接", self.unthread, tip="断开选中文字框与后续框的串接")
+        self.act_place_story = self._action("排入稿件…", self.place_story_dialog, tip="把稿件排入选中的文字框")
+        self.act_new_story = self._action("新建稿件…", self.new_story_dialog, tip="新建一篇稿件（可排入选中的文字框）")
+        self.act_place_image = self._action("置入图片…", self.place_image_dialog, QKeySequence("Ctrl+D"),
+                                            "把 JPEG、PNG 或 TIFF 图片置入选中的图片框")
+        self.act_fit_image = self._action("适合", lambda: self.set_fit(FitMode.FIT), tip="整幅图片放入框内")
+        self.act_fill_image = self._action("填充", lambda: self.set_fit(FitMode.FILL), tip="图片填满框，裁去多余部分")
+        self.act_manual_image = self._action("手动调整", lambda: self.set_fit(FitMode.MANUAL),
+                                             tip="按住 Ctrl 拖动移动图片，Ctrl+滚轮缩放")
+        self.act_caption = self._action("添加图片说明", self.add_caption, tip="为选中的图片添加说明稿件")
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -198,10 +254,20 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_vertical)
         panels = m.addMenu("面板")
-        for dock in (self.pages_dock, self.stories_dock, self.editor_dock, self.preflight_dock):
+        for dock in (self.pages_dock, self.stories_dock, self.editor_dock, self.preflight_dock,
+                     self.properties_dock):
             panels.addAction(dock.toggleViewAction())
         m = bar.addMenu("版面(&P)")
         m.addActions([self.act_add_page, self.act_delete_page])
+        m = bar.addMenu("框(&R)")
+        m.addActions(list(self.tool_actions.values()))
+        m.addSeparator()
+        m.addAction(self.act_delete_frame)
+        m.addSeparator()
+        m.addActions([self.act_thread, self.act_unthread, self.act_place_story, self.act_new_story])
+        m.addSeparator()
+        m.addActions([self.act_place_image, self.act_fit_image, self.act_fill_image, self.act_manual_image,
+                      self.act_caption])
 
     def _make_toolbar(self) -> None:
         tb = QToolBar("工具栏", self)
@@ -217,6 +283,13 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([self.act_add_page, self.act_delete_page])
         self.addToolBar(tb)
+        tools = QToolBar("框工具", self)
+        tools.setObjectName("frame-tools")
+        tools.addActions(list(self.tool_actions.values()))
+        tools.addSeparator()
+        tools.addActions([self.act_thread, self.act_unthread, self.act_place_story, self.act_place_image,
+                          self.act_fit_image, self.act_fill_image])
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, tools)
 
     # ---- the document ---------------------------------------------------------------------
     def set_document(self, doc: Document, *, fit: bool = True) -> None:
@@ -266,6 +339,8 @@ class MainWindow(QMainWindow):
             story = doc.issue.stories.get(sid)
             self.story_editor.refresh(story, self.story_status(sid))
         self._page_changed(self.canvas.current_page())
+        sel = self.canvas.selection
+        self.properties_panel.set_frame(doc, sel.page, sel.frame) if sel else self.properties_panel.set_frame(doc, -1, "")
         self._update_actions()
         self._preflight_stale = True
         if self.preflight_dock.isVisible():
@@ -286,6 +361,15 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         n = len(self.doc.issue.pages) if self.doc else 0
         self.act_delete_page.setEnabled(n > 1)
+        f = self.selected_frame()
+        text, image = isinstance(f, TextFrame), isinstance(f, ImageFrame)
+        self.act_delete_frame.setEnabled(f is not None)
+        self.act_thread.setEnabled(text)
+        self.act_unthread.setEnabled(text and bool(f.next))
+        self.act_place_story.setEnabled(text)
+        for act in (self.act_place_image, self.act_fit_image, self.act_fill_image, self.act_manual_image):
+            act.setEnabled(image)
+        self.act_caption.setEnabled(image and not f.caption_story)
 
     # ---- files -------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -639,6 +723,247 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(DeletePageCommand(self.doc, self.canvas.current_page()))
 
+    # ---- frames: tools, threads, stories, images --------------------------------------------
+    def selected_frame(self):
+        sel = self.canvas.selection
+        if sel is None or self.doc is None or sel.page >= len(self.doc.issue.pages):
+            return None
+        return self.doc.issue.pages[sel.page].frame(sel.frame)
+
+    def _tool_changed(self, tool: str) -> None:
+        act = self.tool_actions.get(tool)
+        if act is not None:
+            act.setChecked(True)
+        elif tool != TOOL_THREAD:
+            self.tool_actions[TOOL_SELECT].setChecked(True)
+        if tool != TOOL_THREAD:
+            self._thread_source = None
+
+    def _frame_drawn(self, page: int, tool: str, shape) -> None:
+        """A frame tool's drag ended: add the frame (an undo step) and select it."""
+        issue = self.doc.issue
+        if tool == TOOL_RULE:
+            x1, y1, x2, y2 = shape
+            if abs(x2 - x1) < 1.0 and abs(y2 - y1) < 1.0:
+                self.statusBar().showMessage("线条太短，没有添加", 3000)
+                return
+            frame = RuleFrame(issue.new_id("r"), x1, y1, x2, y2)
+        elif tool == TOOL_IMAGE:
+            frame = ImageFrame(issue.new_id("i"), shape)
+        else:
+            frame = TextFrame(issue.new_id("f"), shape)
+            cols = self.canvas.layout_columns(shape)
+            if cols is not None:
+                frame.columns, frame.gutter = cols
+        self.undo_stack.push(AddFrameCommand(self.doc, page, frame))
+        self.canvas.set_tool(TOOL_SELECT)
+        self.canvas.select(Selection(page, frame.id))
+
+    def delete_frame(self) -> None:
+        sel = self.canvas.selection
+        if sel is None or self.selected_frame() is None:
+            return
+        self.undo_stack.push(DeleteFrameCommand(self.doc, sel.page, sel.frame))
+
+    def _push_attrs(self, page: int, frame_id: str, attrs: dict, text: str, merge: str = "") -> None:
+        self.undo_stack.push(SetFrameAttrsCommand(self.doc, page, frame_id, attrs, text,
+                                                  ATTR_MERGE_IDS.get(merge, -1)))
+
+    def start_thread(self) -> None:
+        f = self.selected_frame()
+        if not isinstance(f, TextFrame):
+            self.statusBar().showMessage("请先选中一个文字框", 5000)
+            return
+        self.canvas.set_tool(TOOL_THREAD)
+        self._thread_source = Selection(self.canvas.selection.page, f.id)
+        self.statusBar().showMessage("串接：请点击要接续排文的文字框（可在其他版面），Esc 取消", 10000)
+
+    def _thread_target(self, page: int, frame_id: str) -> None:
+        src = self._thread_source
+        self._thread_source = None
+        if src is not None:
+            self.thread_frames(src.page, src.frame, page, frame_id)
+
+    def thread_frames(self, src_page: int, src_id: str, dst_page: int, dst_id: str) -> bool:
+        """Let the text of ``src`` continue in ``dst`` (an undo step); False with a message if not."""
+        issue = self.doc.issue
+        src = issue.pages[src_page].frame(src_id)
+        dst = issue.pages[dst_page].frame(dst_id)
+        problem = ""
+        if not isinstance(src, TextFrame) or not isinstance(dst, TextFrame):
+            problem = "只能串接文字框"
+        elif src.id == dst.id:
+            problem = "不能串接到自身"
+        elif dst.story:
+            problem = f"目标框已排入稿件“{dst.story}”，请先移走"
+        elif any(isinstance(g, TextFrame) and g.next == dst.id and g.id != src.id
+                 for p in issue.pages for g in p.frames):
+            problem = "目标框已是其他框的后续框"
+        elif any(f.id == src.id for _, f in issue.thread(dst)):
+            problem = "串接会形成循环"
+        if problem:
+            self.statusBar().showMessage(f"无法串接：{problem}", 8000)
+            return False
+        self._push_attrs(src_page, src_id, {"next": dst_id}, f"串接 {src_id} → {dst_id}")
+        self.canvas.select(Selection(src_page, src_id))
+        self.statusBar().showMessage(f"已串接：{src_id} → {dst_id}（第 {dst_page + 1} 版）", 5000)
+        return True
+
+    def unthread(self) -> None:
+        f = self.selected_frame()
+        if isinstance(f, TextFrame) and f.next:
+            self._push_attrs(self.canvas.selection.page, f.id, {"next": None}, f"断开串接 {f.id}")
+
+    def _is_continuation(self, frame_id: str) -> bool:
+        return any(isinstance(g, TextFrame) and g.next == frame_id
+                   for p in self.doc.issue.pages for g in p.frames)
+
+    def place_story_dialog(self) -> None:
+        f = self.selected_frame()
+        if not isinstance(f, TextFrame):
+            return
+        items = [(sid, f"{s.headline or sid}（{self.story_status(sid)}）")
+                 for sid, s in self.doc.issue.stories.items()
+                 if not all(p.kind == PartKind.PHOTO for p in s.parts)]
+        sid = dialogs.choose_story(self, items)
+        if sid:
+            self.place_story(self.canvas.selection.page, f.id, sid)
+
+    def place_story(self, page: int, frame_id: str, story_id: str) -> bool:
+        """Flow a story into a text frame (moved there if it was placed elsewhere)."""
+        f = self.doc.issue.pages[page].frame(frame_id)
+        if not isinstance(f, TextFrame):
+            return False
+        if self._is_continuation(frame_id):
+            self.statusBar().showMessage("此框是串接的后续框，稿件从串接的第一个框排入", 8000)
+            return False
+        if f.story == story_id:
+            return True
+        self.undo_stack.beginMacro(f"排入稿件“{self.doc.issue.stories[story_id].headline or story_id}”")
+        for pi, p in enumerate(self.doc.issue.pages):
+            for g in p.frames:
+                if isinstance(g, TextFrame) and g.story == story_id:
+                    self._push_attrs(pi, g.id, {"story": None}, f"移走稿件 {story_id}")
+        self._push_attrs(page, frame_id, {"story": story_id}, f"排入稿件 {story_id}")
+        self.undo_stack.endMacro()
+        return True
+
+    def new_story_dialog(self) -> None:
+        headline = dialogs.ask_headline(self)
+        if headline:
+            self.new_story(headline)
+
+    def new_story(self, headline: str) -> str:
+        """Create a story with a 主题 and one body paragraph; flow it into the selected text
+        frame when that frame is empty, and open it in the story editor."""
+        issue = self.doc.issue
+        story = Story(issue.new_id("s"), title=headline,
+                      parts=[StoryPart(PartKind.TITLE, headline), StoryPart(PartKind.PARAGRAPH, "正文")])
+        f = self.selected_frame()
+        self.undo_stack.beginMacro(f"新建稿件“{headline}”")
+        self.undo_stack.push(AddStoryCommand(self.doc, story))
+        if isinstance(f, TextFrame) and not f.story and not self._is_continuation(f.id):
+            self._push_attrs(self.canvas.selection.page, f.id, {"story": story.id}, f"排入稿件 {story.id}")
+        self.undo_stack.endMacro()
+        self.stories_panel.select_story(story.id)
+        self._story_selected(story.id)
+        return story.id
+
+    def place_image_dialog(self) -> None:
+        f = self.selected_frame()
+        if not isinstance(f, ImageFrame):
+            self.statusBar().showMessage("请先选中一个图片框", 5000)
+            return
+        path = dialogs.get_image_path(self)
+        if path:
+            self.place_image(self.canvas.selection.page, f.id, path)
+
+    def place_image(self, page: int, frame_id: str, path: str | os.PathLike[str]) -> bool:
+        """Load a JPEG, PNG or TIFF file into an image frame (an undo step). A file that
+        cannot be read or is not such an image changes nothing and says why."""
+        name = Path(path).name
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            dialogs.show_error(self, "无法置入图片", f"无法读取“{name}”。", _os_error_zh(exc))
+            return False
+        media_type = image_media_type(data)
+        if media_type is None:
+            dialogs.show_error(self, "无法置入图片", f"“{name}”不是支持的图片格式。",
+                               "请使用 JPEG、PNG 或 TIFF 图片。")
+            return False
+        problem = image_problem(data)
+        if problem:
+            dialogs.show_error(self, "无法置入图片", f"“{name}”已损坏或无法读取。", problem)
+            return False
+        asset = ImageAsset(data, media_type, name)
+        self.undo_stack.beginMacro(f"置入图片 {name}")
+        self.undo_stack.push(AddImageCommand(self.doc, asset))
+        self._push_attrs(page, frame_id, {"image": asset.key}, f"置入图片 {name}")
+        self.undo_stack.endMacro()
+        self.statusBar().showMessage(f"已置入图片 {name}", 5000)
+        return True
+
+    def set_fit(self, mode: FitMode) -> None:
+        f = self.selected_frame()
+        if isinstance(f, ImageFrame) and f.fit != mode:
+            label = {FitMode.FIT: "适合", FitMode.FILL: "填充", FitMode.MANUAL: "手动调整"}[mode]
+            attrs = {"fit": mode}
+            if mode == FitMode.MANUAL:  # start from what the frame shows now
+                attrs.update(self._manual_from_current(f))
+            self._push_attrs(self.canvas.selection.page, f.id, attrs, f"图片{label}")
+
+    def _manual_from_current(self, f: ImageFrame) -> dict:
+        """Scale and offsets in MANUAL mode that show what FILL/FIT shows (from the display list)."""
+        try:
+            ts = self.doc.typeset
+        except TypesetFailed:
+            return {}
+        from ..model import pt_to_mm
+        from ..typeset.display import ImagePlacement
+
+        for page in ts.pages:
+            for it in page.items:
+                if isinstance(it, ImagePlacement) and it.frame == f.id and it.image:
+                    return {"offset_x": round(pt_to_mm(it.ix - it.clip[0]), 2),
+                            "offset_y": round(pt_to_mm(it.iy - it.clip[1]), 2)}
+        return {}
+
+    def _image_panned(self, page: int, frame_id: str, ox: float, oy: float) -> None:
+        self._push_attrs(page, frame_id, {"offset_x": ox, "offset_y": oy}, "移动图片")
+
+    def _image_scaled(self, page: int, frame_id: str, factor: float) -> None:
+        f = self.doc.issue.pages[page].frame(frame_id)
+        if isinstance(f, ImageFrame):
+            scale = round(max(0.01, min(100.0, f.scale * factor)), 4)
+            self._push_attrs(page, frame_id, {"scale": scale}, "缩放图片", "scale")
+
+    def add_caption(self) -> str | None:
+        """Give the selected image frame a caption story (one PHOTO part) and open it."""
+        f = self.selected_frame()
+        if not isinstance(f, ImageFrame) or f.caption_story:
+            return None
+        story = Story(self.doc.issue.new_id("c"), title="图片说明",
+                      parts=[StoryPart(PartKind.PHOTO, "图片说明", image=f.image)])
+        self.undo_stack.beginMacro("添加图片说明")
+        self.undo_stack.push(AddStoryCommand(self.doc, story, "添加图片说明"))
+        self._push_attrs(self.canvas.selection.page, f.id, {"caption_story": story.id}, "添加图片说明")
+        self.undo_stack.endMacro()
+        self.stories_panel.select_story(story.id)
+        self._story_selected(story.id)
+        return story.id
+
+    def _properties_geometry(self, page: int, frame_id: str, rect: Rect) -> None:
+        old = self.doc.frame_geometry(page, frame_id)
+        self.undo_stack.push(SetFrameGeometryCommand(self.doc, page, frame_id, rect, old,
+                                                     resize=(old.w, old.h) != (rect.w, rect.h)))
+
+    def _properties_attrs(self, page: int, frame_id: str, attrs: dict) -> None:
+        name = next(iter(attrs))
+        label = {"columns": "栏数", "gutter": "栏间距", "fit": "图片适配", "runaround": "绕排",
+                 "width": "线宽"}.get(name, name)
+        self._push_attrs(page, frame_id, attrs, f"修改{label}", name)
+
     # ---- panels and status bar ---------------------------------------------------------------------
     def _story_selected(self, story_id: str) -> None:
         story = self.doc.issue.stories.get(story_id) if self.doc else None
@@ -650,6 +975,9 @@ class MainWindow(QMainWindow):
             self.canvas.scroll_to_page(frames[0][0])
 
     def _frame_selected(self, sel: Selection | None) -> None:
+        self.properties_panel.set_frame(self.doc, sel.page if sel else -1, sel.frame if sel else "")
+        if self.doc is not None:
+            self._update_actions()
         if sel is None or self.doc is None:
             self.selection_label.setText("")
             return
@@ -683,6 +1011,33 @@ class MainWindow(QMainWindow):
         else:
             _page, x, y = where
             self.cursor_label.setText(f"X {x:.1f}  Y {y:.1f} 毫米")
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The media type of JPEG, PNG or TIFF bytes (by their signature), else None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    return None
+
+
+def image_problem(data: bytes) -> str:
+    """Why image bytes cannot be decoded ("" when they can)."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if im.width < 1 or im.height < 1:
+                return "图片没有像素"
+    except Exception as exc:  # noqa: BLE001 - any decoder error means a broken file
+        return f"图片数据无法解码（{exc}）"
+    return ""
 
 
 def _mtime_text(path: Path) -> str:
