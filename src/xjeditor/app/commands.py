@@ -15,18 +15,38 @@ from .document import Document, PageLink
 
 # ids for QUndoCommand.mergeWith: consecutive moves of one frame merge into one step
 MOVE_FRAME_ID = 1001
+# live typing in the story editor: one step per burst of typing in one part
+LIVE_EDIT_ID = 1002
 
 
 class EditStoryCommand(QUndoCommand):
-    """Replace a story's parts (the story editor's 应用)."""
+    """Replace a story's parts (the story editor's 应用, a style applied to a part, …).
 
-    def __init__(self, doc: Document, story_id: str, parts: list[StoryPart], label: str = "") -> None:
+    ``burst`` marks live typing: commands of the same story and the same burst (the same
+    part, typed without a pause long enough to end the burst) merge into one undo step."""
+
+    def __init__(self, doc: Document, story_id: str, parts: list[StoryPart], label: str = "",
+                 *, text: str = "", burst: object = None) -> None:
         story = doc.issue.stories[story_id]
-        super().__init__(f"编辑稿件“{label or story.headline or story_id}”")
+        super().__init__(text or f"编辑稿件“{label or story.headline or story_id}”")
         self.doc = doc
         self.story_id = story_id
         self.old = copy.deepcopy(story.parts)
         self.new = copy.deepcopy(parts)
+        self.burst = burst
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return LIVE_EDIT_ID if self.burst is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, EditStoryCommand) or self.burst is None:
+            return False
+        if other.story_id != self.story_id or other.burst != self.burst:
+            return False
+        self.new = copy.deepcopy(other.new)
+        if self.new == self.old:  # typed and deleted again: nothing left to undo
+            self.setObsolete(True)
+        return True
 
     def redo(self) -> None:
         self.doc.set_story_parts(self.story_id, self.new)
@@ -77,6 +97,22 @@ class AddPageCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.remove_page(self.index)
+
+
+class MovePageCommand(QUndoCommand):
+    """Move a page to another position (threads follow their frames, so jump lines follow)."""
+
+    def __init__(self, doc: Document, index: int, to: int) -> None:
+        super().__init__(f"移动第 {index + 1} 版到第 {to + 1} 版")
+        self.doc = doc
+        self.index = index
+        self.to = to
+
+    def redo(self) -> None:
+        self.doc.move_page(self.index, self.to)
+
+    def undo(self) -> None:
+        self.doc.move_page(self.to, self.index)
 
 
 class DeletePageCommand(QUndoCommand):

@@ -218,6 +218,15 @@ class Document:
                 f.next = link.target
         self.changed(CHANGE_PAGES)
 
+    def move_page(self, index: int, to: int) -> None:
+        """Move the page at ``index`` so that it ends up at ``to`` (frames keep their ids,
+        so threads and the jump lines computed from them follow)."""
+        pages = self.issue.pages
+        if not (0 <= index < len(pages) and 0 <= to < len(pages)):
+            raise IndexError(f"cannot move page {index + 1} to {to + 1} of {len(pages)}")
+        pages.insert(to, pages.pop(index))
+        self.changed(CHANGE_PAGES)
+
     def remove_page(self, index: int) -> tuple[Page, list[PageLink]]:
         """Remove a page; threads from other pages into it are cut (and returned, to restore)."""
         page = self.issue.pages.pop(index)

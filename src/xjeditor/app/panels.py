@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +26,10 @@ from PySide6.QtWidgets import (
 from ..model import PartKind, Story
 from ..render.export import Typeset
 from ..render.qt import QtPageRenderer
-from .storyform import StoryForm, form_from_story
+from .storyform import BODY_KINDS, PHOTO_MARK, SUBHEAD_MARK, StoryForm, form_from_story
 
 THUMB_WIDTH = 120  # px
+LIVE_APPLY_MS = 150  # idle time after typing before the edit is set on the page
 
 OVERSET = QColor(200, 30, 30)
 UNDERSET = QColor(30, 90, 190)
@@ -59,9 +62,12 @@ def status_color(status: str) -> QColor:
 
 
 class PagesPanel(QListWidget):
-    """Thumbnails of the pages; selecting one scrolls the canvas to it."""
+    """Thumbnails of the pages; selecting one scrolls the canvas to it. Dragging a
+    thumbnail onto another asks for the page to be moved there (``pageMoveRequested``);
+    the list itself is rebuilt from the document afterwards."""
 
     pageActivated = Signal(int)
+    pageMoveRequested = Signal(int, int)  # from, to
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,8 +82,28 @@ class PagesPanel(QListWidget):
                            "QListWidget::item { color: #202020; border-radius: 3px; padding: 4px; }"
                            "QListWidget::item:selected { background: #3d7be0; color: white; }")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.currentRowChanged.connect(self._row_changed)
         self._updating = False
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A thumbnail dropped on another: the page moves to that position (an undo step
+        made by the window); the list items are not moved by the view itself."""
+        if event.source() is not self:
+            event.ignore()
+            return
+        src = self.currentRow()
+        index = self.indexAt(event.position().toPoint())
+        dst = index.row() if index.isValid() else self.count() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if src >= 0 and dst >= 0 and src != dst:
+            self.pageMoveRequested.emit(src, dst)
 
     def set_pages(self, ts: Typeset, renderer: QtPageRenderer) -> None:
         self._updating = True
@@ -189,15 +215,47 @@ HEAD_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class PartContext:
+    """Where the user is in the story editor: a part (index into ``story.parts``) and the
+    selected characters of its text (``start == end``: no selection)."""
+
+    story_id: str
+    part: int
+    start: int = 0
+    end: int = 0
+
+
 class StoryEditor(QWidget):
-    """A form over one story's parts; 应用 emits the edited form for an undo command."""
+    """A form over one story's parts.
+
+    Edits are applied live: ~150 ms after the user stops typing (and at once when a field
+    loses the focus) ``liveEdited`` carries the form and a *burst* key; edits with the same
+    key merge into one undo step. A burst ends when the user moves to another part, leaves
+    the field, or an edit fails. Only committed text counts: while an input method is
+    composing (preedit), nothing is applied. 立即应用 (``applied``) applies at once.
+    """
 
     applied = Signal(str, object)  # story id, StoryForm
+    liveEdited = Signal(str, object, object)  # story id, StoryForm, burst key
+    partChanged = Signal(object)  # PartContext | None: the part the cursor is in
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.story_id: str | None = None
         self._loaded: StoryForm | None = None
+        self._story = None  # the Story last shown, to map cursor positions to parts
+        self._loading = False
+        self._composing: set[QWidget] = set()
+        self._field: QWidget | None = None  # the field the user last worked in
+        self._line_selection: dict[QWidget, tuple[int, int]] = {}
+        self._burst_serial = 0
+        self._burst: tuple | None = None
+        self._context: PartContext | None = None
+        self.live_timer = QTimer(self)
+        self.live_timer.setSingleShot(True)
+        self.live_timer.setInterval(LIVE_APPLY_MS)
+        self.live_timer.timeout.connect(self.flush)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         self.caption = QLabel("在“稿件”面板中选择一篇稿件")
@@ -226,13 +284,17 @@ class StoryEditor(QWidget):
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         outer.addWidget(self.body, 1)
+        self.part_label = QLabel("")
+        self.part_label.setStyleSheet("color: gray")
+        outer.addWidget(self.part_label)
         buttons = QHBoxLayout()
         self.status = QLabel("")
         buttons.addWidget(self.status, 1)
         self.revert_button = QPushButton("还原")
-        self.apply_button = QPushButton("应用")
+        self.revert_button.setToolTip("放弃尚未排入的修改")
+        self.apply_button = QPushButton("立即应用")
         self.apply_button.setDefault(True)
-        self.apply_button.setToolTip("把修改排入版面（Ctrl+Enter），可撤销")
+        self.apply_button.setToolTip("修改会在停止输入后自动排入版面；此按钮立即排入（Ctrl+Enter），可撤销")
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.apply_button)
         outer.addLayout(buttons)
@@ -240,46 +302,94 @@ class StoryEditor(QWidget):
         self.revert_button.clicked.connect(self.revert)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.apply, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for w in self.widgets():
+            w.installEventFilter(self)
+            w.textChanged.connect(lambda *_a, w=w: self._text_changed(w))
+            if isinstance(w, QLineEdit):
+                w.cursorPositionChanged.connect(lambda *_a, w=w: self._cursor_moved(w))
+                w.selectionChanged.connect(lambda w=w: self._line_selection_changed(w))
+            else:
+                w.cursorPositionChanged.connect(lambda w=w: self._cursor_moved(w))
+                w.selectionChanged.connect(lambda w=w: self._cursor_moved(w))
         self.setEnabled(False)
 
     def widgets(self) -> list[QWidget]:
         return [*self.head.values(), self.notes, self.body]
 
+    # ---- showing a story ----------------------------------------------------------------
     def set_story(self, story: Story | None, status: str = "") -> None:
         """Show a story (discarding unapplied edits of the previous one)."""
-        if story is None:
-            self.story_id = None
-            self._loaded = None
-            self.caption.setText("在“稿件”面板中选择一篇稿件")
-            for w in self.widgets():
-                w.clear() if isinstance(w, QLineEdit) else w.setPlainText("")
-            self.status.setText("")
-            self.setEnabled(False)
-            return
-        self.setEnabled(True)
-        self.story_id = story.id
-        form = form_from_story(story)
-        self._loaded = form
-        self.caption.setText(f"<b>{_html(story.headline or story.title or story.id)}</b>　<span style='color:gray'>{story.id}</span>")
+        self.live_timer.stop()
+        self._burst = None
+        self._composing.clear()
+        self._line_selection.clear()
+        self._loading = True
+        try:
+            if story is None:
+                self.story_id = None
+                self._story = None
+                self._loaded = None
+                self.caption.setText("在“稿件”面板中选择一篇稿件")
+                for w in self.widgets():
+                    w.clear() if isinstance(w, QLineEdit) else w.setPlainText("")
+                self.status.setText("")
+                self.setEnabled(False)
+            else:
+                self.setEnabled(True)
+                self.story_id = story.id
+                self._story = story
+                form = form_from_story(story)
+                self._loaded = form
+                self._show_caption(story)
+                self._fill(form)
+                self.set_status(status)
+        finally:
+            self._loading = False
+        self._update_context()
+
+    def _show_caption(self, story: Story) -> None:
+        self.caption.setText(f"<b>{_html(story.headline or story.title or story.id)}</b>"
+                             f"　<span style='color:gray'>{story.id}</span>")
+
+    def _fill(self, form: StoryForm) -> None:
         for kind, w in self.head.items():
             text = form.head.get(kind, "")
             w.setText(text) if isinstance(w, QLineEdit) else w.setPlainText(text)
         self.notes.setPlainText(form.notes)
         self.body.setPlainText(form.body)
-        self.set_status(status)
 
     def set_status(self, status: str) -> None:
         color = status_color(status).name() if status else "black"
         self.status.setText(f"字数核对：<b style='color:{color}'>{_html(status)}</b>" if status else "")
 
     def refresh(self, story: Story | None, status: str) -> None:
-        """The model changed (an undo, say): reload unless the user has unapplied edits."""
+        """The model changed (an undo, a live edit, a style): keep what the user typed when it
+        is what the story holds, or when it is not applied yet; otherwise reload."""
         if story is None:
             self.set_story(None)
-        elif self._loaded is not None and self.form() == self._loaded:
-            self.set_story(story, status)
-        else:
+            return
+        current = self.form()
+        if self._loaded is not None and current != self._loaded:  # typing not applied yet
+            self._story = story
             self.set_status(status)
+        elif form_from_story(story) == current or self.form_gives(story, current):
+            self._story = story  # the fields already show this story: keep cursor and selection
+            self._loaded = current
+            self._show_caption(story)
+            self.set_status(status)
+            self._update_context()
+        else:
+            self.set_story(story, status)
+
+    @staticmethod
+    def form_gives(story: Story, form: StoryForm) -> bool:
+        """True when ``form`` (as typed, blank lines and all) yields the story's parts."""
+        from .storyform import parts_from_form
+
+        try:
+            return parts_from_form(story, form) == story.parts
+        except ValueError:
+            return False
 
     def form(self) -> StoryForm:
         head = {}
@@ -290,18 +400,179 @@ class StoryEditor(QWidget):
     def is_dirty(self) -> bool:
         return self._loaded is not None and self.form() != self._loaded
 
+    def mark_applied(self, story: Story | None = None) -> None:
+        """What the fields show is now in the model (after a live edit)."""
+        self._loaded = self.form()
+        if story is not None:
+            self._story = story
+        self._update_context()
+
+    def end_burst(self) -> None:
+        """The next edit starts a new undo step."""
+        self._burst = None
+
+    # ---- applying ------------------------------------------------------------------------
     def apply(self) -> None:
+        self.live_timer.stop()
+        self._burst = None
         if self.story_id is not None:
             self.applied.emit(self.story_id, self.form())
 
-    def revert(self) -> None:
-        if self._loaded is not None:
-            for kind, w in self.head.items():
-                text = self._loaded.head.get(kind, "")
-                w.setText(text) if isinstance(w, QLineEdit) else w.setPlainText(text)
-            self.notes.setPlainText(self._loaded.notes)
-            self.body.setPlainText(self._loaded.body)
+    def flush(self) -> None:
+        """Apply pending typing now (the debounce ran out, the field lost the focus, or a
+        style is about to be applied). Waits while an input method is composing."""
+        self.live_timer.stop()
+        if self._composing:
+            self.live_timer.start()
+            return
+        if self.story_id is None or not self.is_dirty():
+            return
+        if self._burst is None:
+            self._burst_serial += 1
+            self._burst = (self.story_id, self._field_key(), self._burst_serial)
+        self.liveEdited.emit(self.story_id, self.form(), self._burst)
 
+    def revert(self) -> None:
+        self.live_timer.stop()
+        self._burst = None
+        if self._loaded is not None:
+            self._loading = True
+            try:
+                self._fill(self._loaded)
+            finally:
+                self._loading = False
+
+    def _field_key(self) -> tuple:
+        ctx = self._context
+        w = self._field
+        name = next((k.value for k, v in self.head.items() if v is w), "notes" if w is self.notes else "body")
+        return (name, ctx.part if ctx is not None else -1)
+
+    def _text_changed(self, w: QWidget) -> None:
+        if self._loading or self.story_id is None:
+            return
+        if not w.hasFocus():
+            return  # set from code (a test, a revert): applied with 立即应用, not live
+        if self._field is not w:
+            self._field = w
+            self._burst = None
+        self.live_timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        t = event.type()
+        if t == QEvent.Type.InputMethod:
+            if event.preeditString():
+                self._composing.add(obj)
+            else:
+                self._composing.discard(obj)
+        elif t == QEvent.Type.FocusIn:
+            if self._field is not obj:
+                self._burst = None
+            self._field = obj
+            self._update_context()
+        elif t == QEvent.Type.FocusOut:
+            self._composing.discard(obj)
+            if self.live_timer.isActive() or self.is_dirty():
+                self.flush()
+            self._burst = None
+        return super().eventFilter(obj, event)
+
+    # ---- where the cursor is -----------------------------------------------------------
+    def _cursor_moved(self, w: QWidget) -> None:
+        if self._loading or not w.hasFocus():
+            return
+        self._field = w
+        before = self._context
+        self._update_context()
+        if before is not None and self._context is not None and before.part != self._context.part:
+            if self.live_timer.isActive():
+                self.flush()  # the typing in the part just left is one step
+            self._burst = None
+
+    def _line_selection_changed(self, w: QLineEdit) -> None:
+        if w.hasSelectedText():
+            start = w.selectionStart()
+            self._line_selection[w] = (start, start + len(w.selectedText()))
+        elif w.hasFocus():
+            self._line_selection.pop(w, None)
+        self._cursor_moved(w)
+
+    def current_part(self) -> PartContext | None:
+        return self._context
+
+    def focus_part_field(self, w: QWidget) -> None:
+        """Make ``w`` the field the styles panel acts on (as if the user clicked into it)."""
+        self._field = w
+        self._update_context()
+
+    def _update_context(self) -> None:
+        ctx = self._compute_context()
+        if ctx != self._context:
+            self._context = ctx
+            self.partChanged.emit(ctx)
+        self._show_part(ctx)
+
+    def _show_part(self, ctx: PartContext | None) -> None:
+        story = self._story
+        if ctx is None or story is None or ctx.part >= len(story.parts):
+            self.part_label.setText("")
+            return
+        part = story.parts[ctx.part]
+        from ..model import PART_LABELS
+
+        self.part_label.setText(f"当前：{PART_LABELS.get(part.kind, part.kind)}，样式 {part.style_name}"
+                                + (f"，已选 {ctx.end - ctx.start} 字" if ctx.end > ctx.start else ""))
+
+    def _compute_context(self) -> PartContext | None:
+        """The part the last-used field's cursor is in, with the selection in part-text
+        offsets; None when the field does not map to a part (an empty line, say)."""
+        story, w = self._story, self._field
+        if story is None or w is None or self.story_id != story.id:
+            return None
+        if isinstance(w, QLineEdit):
+            text = w.text()
+            start, end = self._line_selection.get(w, (w.cursorPosition(), w.cursorPosition()))
+            line, prefix = text, 0
+        else:
+            cur = w.textCursor()
+            block = cur.block()
+            line = block.text()
+            pos0 = block.position()
+            start = max(cur.selectionStart() - pos0, 0)
+            end = min(max(cur.selectionEnd() - pos0, 0), len(line))
+            prefix = 0
+        kind = next((k for k, v in self.head.items() if v is w), None)
+        if kind is not None:
+            parts = [i for i, p in enumerate(story.parts) if p.kind == kind]
+            if not parts:
+                return None
+            index = parts[0]
+            if isinstance(w, QPlainTextEdit):  # a two-line head: offsets over the whole text
+                cur = w.textCursor()
+                start, end = cur.selectionStart(), cur.selectionEnd()
+                line = w.toPlainText()
+        else:
+            block_no = w.textCursor().blockNumber()
+            lines = w.toPlainText().split("\n")
+            if block_no >= len(lines) or not lines[block_no].strip():
+                return None
+            nth = sum(1 for ln in lines[:block_no] if ln.strip())
+            if w is self.notes:
+                indices = [i for i, p in enumerate(story.parts) if p.kind == PartKind.NOTE]
+            else:
+                indices = [i for i, p in enumerate(story.parts) if p.kind in BODY_KINDS]
+                stripped = line.lstrip()
+                for mark in (SUBHEAD_MARK, PHOTO_MARK):
+                    if stripped.startswith(mark):
+                        prefix = len(mark)
+            if nth >= len(indices):
+                return None
+            index = indices[nth]
+        lead = len(line) - len(line.lstrip())
+        n = len(story.parts[index].text)
+        s = min(max(start - lead - prefix, 0), n)
+        e = min(max(end - lead - prefix, 0), n)
+        return PartContext(story.id, index, min(s, e), max(s, e))
 
 
 def _html(text: str) -> str:

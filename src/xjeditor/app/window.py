@@ -15,7 +15,20 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 
 from ..fileformat import FileChangedError, IssueFileError, load_issue
 from ..layouts import LayoutError, PageCountWarning, new_issue
-from ..model import FitMode, ImageAsset, ImageFrame, Issue, PartKind, Rect, RuleFrame, Story, StoryPart, TextFrame
+from ..model import (
+    PART_LABELS,
+    FitMode,
+    ImageAsset,
+    ImageFrame,
+    Issue,
+    PartKind,
+    Rect,
+    RuleFrame,
+    Span,
+    Story,
+    StoryPart,
+    TextFrame,
+)
 from ..preflight import Finding
 from ..preflight import run_preflight as preflight_findings
 from ..render.export import export_pdf, shared_registry
@@ -31,14 +44,16 @@ from .commands import (
     DeleteFrameCommand,
     DeletePageCommand,
     EditStoryCommand,
+    MovePageCommand,
     SetFrameAttrsCommand,
     SetFrameGeometryCommand,
 )
 from .document import Document, TypesetFailed
-from .panels import PagesPanel, StoriesPanel, StoryEditor
+from .panels import PagesPanel, PartContext, StoriesPanel, StoryEditor
 from .preflightpanel import PreflightPanel, summary_text
 from .properties import PropertiesPanel
 from .storyform import StoryForm, parts_from_form
+from .stylespanel import StylesPanel
 
 APP_TITLE = "XJ Editor 社区报排版"
 RECENT_KEY = "recent_files"
@@ -86,6 +101,10 @@ class MainWindow(QMainWindow):
         self.properties_panel = PropertiesPanel()
         self.properties_dock = self._dock("属性", "properties", self.properties_panel,
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.styles_panel = StylesPanel()
+        self.styles_dock = self._dock("样式", "styles", self.styles_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.stories_dock, self.styles_dock)
+        self.stories_dock.raise_()
         self._thread_source: Selection | None = None
         self.resizeDocks([self.stories_dock, self.editor_dock], [260, 600], Qt.Orientation.Vertical)
 
@@ -111,6 +130,11 @@ class MainWindow(QMainWindow):
         self.pages_panel.pageActivated.connect(self.canvas.scroll_to_page)
         self.stories_panel.storySelected.connect(self._story_selected)
         self.story_editor.applied.connect(self.apply_story_form)
+        self.story_editor.liveEdited.connect(self.live_story_edit)
+        self.story_editor.partChanged.connect(self._part_changed)
+        self.styles_panel.paragraphStyleChosen.connect(self.apply_paragraph_style)
+        self.styles_panel.characterStyleChosen.connect(self.apply_character_style)
+        self.pages_panel.pageMoveRequested.connect(self.move_page)
         self.preflight_panel.checkRequested.connect(self.run_preflight)
         self.preflight_panel.findingActivated.connect(self.show_finding)
         self.preflight_dock.visibilityChanged.connect(self._preflight_visibility)
@@ -198,6 +222,11 @@ class MainWindow(QMainWindow):
                                          checkable=True)
         self.act_add_page = self._action("添加版面", self.add_page, tip="在最后添加一个内版")
         self.act_delete_page = self._action("删除当前版面", self.delete_page, tip="删除当前显示的版面")
+        self.act_page_up = self._action("上移版面", lambda: self.move_current_page(-1),
+                                        tip="把当前版面向前移一版（转版行随之更新）")
+        self.act_page_down = self._action("下移版面", lambda: self.move_current_page(1),
+                                          tip="把当前版面向后移一版（转版行随之更新）")
+        self.pages_panel.addActions([self.act_page_up, self.act_page_down])
         # frame tools
         self.tool_group = QActionGroup(self)
         self.tool_actions: dict[str, QAction] = {}
@@ -254,11 +283,13 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_vertical)
         panels = m.addMenu("面板")
-        for dock in (self.pages_dock, self.stories_dock, self.editor_dock, self.preflight_dock,
-                     self.properties_dock):
+        for dock in (self.pages_dock, self.stories_dock, self.editor_dock, self.styles_dock,
+                     self.preflight_dock, self.properties_dock):
             panels.addAction(dock.toggleViewAction())
         m = bar.addMenu("版面(&P)")
         m.addActions([self.act_add_page, self.act_delete_page])
+        m.addSeparator()
+        m.addActions([self.act_page_up, self.act_page_down])
         m = bar.addMenu("框(&R)")
         m.addActions(list(self.tool_actions.values()))
         m.addSeparator()
@@ -334,12 +365,18 @@ class MainWindow(QMainWindow):
         self.canvas.set_pages(ts.pages)
         self.pages_panel.set_pages(ts, self.renderer)
         self.stories_panel.set_stories(ts)
+        self.styles_panel.set_styles(doc.issue.styles)
         sid = self.story_editor.story_id
         if sid is not None:
             story = doc.issue.stories.get(sid)
             self.story_editor.refresh(story, self.story_status(sid))
         self._page_changed(self.canvas.current_page())
         sel = self.canvas.selection
+        if sel is not None and (sel.page >= len(doc.issue.pages) or doc.issue.pages[sel.page].frame(sel.frame) is None):
+            page = self._page_of_frame(sel.frame, None)  # a page moved: the selection follows its frame
+            if page is not None:
+                sel = Selection(page, sel.frame)
+                self.canvas.select(sel)
         self.properties_panel.set_frame(doc, sel.page, sel.frame) if sel else self.properties_panel.set_frame(doc, -1, "")
         self._update_actions()
         self._preflight_stale = True
@@ -361,6 +398,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         n = len(self.doc.issue.pages) if self.doc else 0
         self.act_delete_page.setEnabled(n > 1)
+        current = self.canvas.current_page() if n else 0
+        self.act_page_up.setEnabled(n > 1 and current > 0)
+        self.act_page_down.setEnabled(n > 1 and current < n - 1)
         f = self.selected_frame()
         text, image = isinstance(f, TextFrame), isinstance(f, ImageFrame)
         self.act_delete_frame.setEnabled(f is not None)
@@ -709,6 +749,113 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(EditStoryCommand(self.doc, story_id, parts))
         self.story_editor.set_story(self.doc.issue.stories[story_id], self.story_status(story_id))
         self.statusBar().showMessage(f"已排入，字数核对：{self.story_status(story_id)}", 5000)
+
+    def live_story_edit(self, story_id: str, form: StoryForm, burst) -> bool:
+        """Typing in the story editor, applied as it goes: one undo step per burst. Never
+        loses text: when the edit cannot be made or typeset, the form keeps it and the
+        status bar says why."""
+        story = self.doc.issue.stories.get(story_id) if self.doc else None
+        if story is None:
+            return False
+        try:
+            parts = parts_from_form(story, form)
+            if parts == story.parts:
+                self.story_editor.mark_applied(story)
+                return True
+            label = story.headline or story_id
+            self.undo_stack.push(EditStoryCommand(self.doc, story_id, parts,
+                                                  text=f"输入文字（{label}）", burst=burst))
+        except Exception as exc:  # noqa: BLE001 - the typed text must survive anything
+            self.story_editor.end_burst()
+            self.statusBar().showMessage(f"无法排入刚输入的文字（文字仍保留在编辑框中）：{exc}", 10000)
+            return False
+        if self.typeset_error:
+            self.statusBar().showMessage(f"{self.typeset_error}（文字仍保留在编辑框中）", 10000)
+        self.story_editor.mark_applied(self.doc.issue.stories.get(story_id))
+        self.story_editor.set_status(self.story_status(story_id))
+        return True
+
+    # ---- styles -----------------------------------------------------------------------------
+    def _part_changed(self, ctx: PartContext | None) -> None:
+        story = self.doc.issue.stories.get(ctx.story_id) if (ctx and self.doc) else None
+        if story is None or ctx.part >= len(story.parts):
+            self.styles_panel.show_current(None)
+            return
+        part = story.parts[ctx.part]
+        self.styles_panel.show_current(part.style_name, PART_LABELS.get(part.kind, ""))
+
+    def _style_target(self) -> tuple[Story, PartContext] | None:
+        """The story and part the story editor points at, with pending typing applied first."""
+        editor = self.story_editor
+        if editor.is_dirty():
+            editor.flush()
+        ctx = editor.current_part()
+        story = self.doc.issue.stories.get(ctx.story_id) if ctx is not None else None
+        if story is None or ctx.part >= len(story.parts):
+            self.statusBar().showMessage("请先在“稿件编辑”中点入要设置样式的段落", 5000)
+            return None
+        return story, ctx
+
+    def apply_paragraph_style(self, name: str) -> bool:
+        """Set the paragraph style of the story editor's current part (an undo step)."""
+        target = self._style_target()
+        if target is None:
+            return False
+        story, ctx = target
+        style = self.doc.issue.styles.paragraph.get(name)
+        if style is None:
+            return False
+        parts = self.doc.story_parts(story.id)
+        part = parts[ctx.part]
+        if part.style_name == name:
+            return True
+        from ..model import DEFAULT_PART_STYLE
+
+        part.style = None if DEFAULT_PART_STYLE[part.kind] == name else name
+        kind = PART_LABELS.get(part.kind, "段落")
+        self.undo_stack.push(EditStoryCommand(self.doc, story.id, parts,
+                                              text=f"{kind}样式改为“{style.label}”"))
+        self._part_changed(ctx)
+        self.statusBar().showMessage(f"已将{kind}设为“{style.label}”样式", 5000)
+        return True
+
+    def apply_character_style(self, name: str) -> bool:
+        """Put a character style on the text selected in the current part (an undo step)."""
+        target = self._style_target()
+        if target is None:
+            return False
+        story, ctx = target
+        style = self.doc.issue.styles.character.get(name)
+        if style is None:
+            return False
+        if ctx.end <= ctx.start:
+            self.statusBar().showMessage("请先在“稿件编辑”中选中要设置字符样式的文字", 5000)
+            return False
+        parts = self.doc.story_parts(story.id)
+        span = Span(ctx.start, ctx.end, name)
+        if span in parts[ctx.part].spans:
+            return True
+        parts[ctx.part].spans.append(span)
+        self.undo_stack.push(EditStoryCommand(self.doc, story.id, parts,
+                                              text=f"文字样式“{style.label}”"))
+        self.statusBar().showMessage(f"已将选中的 {ctx.end - ctx.start} 字设为“{style.label}”", 5000)
+        return True
+
+    # ---- pages --------------------------------------------------------------------------------
+    def move_page(self, index: int, to: int) -> bool:
+        """Move a page to another position (an undo step); jump lines follow at typeset."""
+        n = len(self.doc.issue.pages)
+        if not (0 <= index < n and 0 <= to < n) or index == to:
+            return False
+        self.undo_stack.push(MovePageCommand(self.doc, index, to))
+        self.canvas.scroll_to_page(to)
+        self.pages_panel.show_page(to)
+        self.statusBar().showMessage(f"已将第 {index + 1} 版移到第 {to + 1} 版", 5000)
+        return True
+
+    def move_current_page(self, step: int) -> bool:
+        index = self.canvas.current_page()
+        return self.move_page(index, index + step)
 
     def _frame_edited(self, page: int, frame_id: str, old, new) -> None:
         self.undo_stack.push(SetFrameGeometryCommand(self.doc, page, frame_id, new, old,
