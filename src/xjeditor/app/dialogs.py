@@ -85,15 +85,19 @@ def ask_recovery(parent: QWidget | None, name: str, when: str) -> str:
                 QMessageBox.Icon.Question)
 
 
-def show_info(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
+def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, detail: str) -> None:
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
+    box.setIcon(icon)
     box.setWindowTitle(title)
     box.setText(text)
     if detail:
         box.setInformativeText(detail)
     box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def show_info(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
+    _message(parent, QMessageBox.Icon.Information, title, text, detail)
 
 
 def get_export_path(parent: QWidget | None, suggested: str = "") -> str | None:
@@ -116,14 +120,7 @@ def export_progress(parent: QWidget | None, total: int) -> QProgressDialog:
 
 
 def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(title)
-    box.setText(text)
-    if detail:
-        box.setInformativeText(detail)
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    _message(parent, QMessageBox.Icon.Critical, title, text, detail)
 
 
 def get_open_path(parent: QWidget | None, start: str = "") -> str | None:
