@@ -250,3 +250,18 @@ def test_new_issue_through_the_dialog(window, fake_dialogs):
     assert window.pages_panel.count() == 8
     assert window.undo_stack.count() == 0 and window.undo_stack.isClean()
     assert window.styles_panel.rows(PARAGRAPH)  # the template's styles are listed
+
+
+def test_character_styles_move_with_their_text_when_the_part_is_edited():
+    from xjeditor.app.storyform import carry_spans
+    from xjeditor.model import Span
+
+    spans = [Span(0, 2, "emphasis"), Span(5, 8, "emphasis"), Span(3, 6, "note-label")]
+    old = "新泾镇召开换届动员会"
+    # typing before a span moves it; a span the edit cuts into keeps the rest
+    new = "新泾镇今天召开换届动员会"
+    assert carry_spans(old, new, spans) == [Span(0, 2, "emphasis"), Span(7, 10, "emphasis"),
+                                            Span(5, 8, "note-label")]
+    # deleting the styled text drops the span
+    assert carry_spans("ab重要cd", "abcd", [Span(2, 4, "emphasis")]) == []
+    assert carry_spans("abcd", "abcd", spans) == spans

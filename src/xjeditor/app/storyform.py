@@ -4,7 +4,7 @@ The form shows the headline parts (栏目, 引题, 主题, 副题, 作者) as fi
 paragraph per line, and the body as one paragraph per line, with 小标题 and photo captions
 marked the way ``.story`` files mark them (``@subhead …``, ``@photo …``). Going back,
 parts are matched to the story's existing parts of the same kind in order, so styles,
-images and credits survive an edit; character spans survive only on unchanged text.
+images and credits survive an edit; character spans move with their text (carry_spans).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from ..model import PartKind, Story, StoryPart
+from ..model import PartKind, Span, Story, StoryPart
 
 HEAD_KINDS = (PartKind.COLUMN_TAG, PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE, PartKind.BYLINE)
 BODY_KINDS = (PartKind.PARAGRAPH, PartKind.SUBHEAD, PartKind.PHOTO)
@@ -62,6 +62,31 @@ def _parse_body(text: str) -> list[tuple[PartKind, str]]:
     return out
 
 
+def carry_spans(old: str, new: str, spans: list[Span]) -> list[Span]:
+    """Character styles kept across an edit: spans before or after the changed stretch
+    move with their text; a span the edit cuts into keeps what is left of it."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < min(len(old), len(new)) - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
+        q += 1
+    old_end, new_end, delta = len(old) - q, len(new) - q, len(new) - len(old)
+
+    def start(pos: int) -> int:  # text typed right before a span is not in it
+        return pos + delta if pos >= old_end else (pos if pos <= p else p)
+
+    def end(pos: int) -> int:  # nor is text typed right after it
+        return pos if pos <= p else (pos + delta if pos >= old_end else new_end)
+
+    out = []
+    for sp in spans:
+        a, b = start(sp.start), end(sp.end)
+        if a < b:
+            out.append(Span(a, b, sp.style))
+    return out
+
+
 def _reuse(pool: list[StoryPart], kind: PartKind, text: str) -> StoryPart:
     """The next unused original part of ``kind`` with ``text`` put in (or a fresh part)."""
     for i, part in enumerate(pool):
@@ -69,8 +94,8 @@ def _reuse(pool: list[StoryPart], kind: PartKind, text: str) -> StoryPart:
             old = pool.pop(i)
             new = copy.deepcopy(old)
             if new.text != text:
+                new.spans = carry_spans(new.text, text, new.spans)
                 new.text = text
-                new.spans = []
             return new
     return StoryPart(kind, text)
 
