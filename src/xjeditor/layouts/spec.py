@@ -920,6 +920,8 @@ def load_layout(name: str | os.PathLike[str] | Layout, directory: Path | None = 
         if path.stem == text:
             return load_layout_file(path)
     for path in files:
+        if _declared_name(path) != text:  # cheap: no template is compiled for the others
+            continue
         try:
             layout = load_layout_file(path)
         except LayoutError:
@@ -927,3 +929,11 @@ def load_layout(name: str | os.PathLike[str] | Layout, directory: Path | None = 
         if layout.name == text:
             return layout
     raise UnknownLayoutError(text, [n for n, _ in available_layouts(directory)])
+
+
+def _declared_name(path: Path) -> str | None:
+    """The ``name`` a layout file declares, read as plain TOML (None when unreadable)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None

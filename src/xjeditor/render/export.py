@@ -6,7 +6,6 @@ screen are drawn from the same display list.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,49 +41,16 @@ def shared_registry() -> FontRegistry:
     return _registry
 
 
-def _load_layout(name: str):
-    """``layouts.load_layout(name)``, without compiling the templates of every layout
-    file that comes before the one asked for by its display name.
-
-    ``load_layout`` finds a name like ``社区晨报-四开`` by loading each file in turn; that
-    compiles all their jinja2 templates. Here the files are first read as plain TOML
-    for their ``name`` and only the matching ones loaded, in the same order, so the
-    result (and, through ``load_layout``, every error) is the same.
-    """
-    import tomllib
-
-    from ..layouts import LayoutError, layout_files, load_layout, load_layout_file
-
-    text = os.fspath(name)
-    if not isinstance(name, str) or text.endswith(".toml"):
-        return load_layout(name)
-    files = layout_files()
-    if any(path.stem == text for path in files):
-        return load_layout(name)
-    for path in files:
-        try:
-            found = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue  # load_layout skips it too
-        if found != text:
-            continue
-        try:
-            return load_layout_file(path)
-        except LayoutError:
-            continue
-    return load_layout(name)  # the error it raises
-
-
 def typeset_issue(issue: Issue, registry: FontRegistry | None = None) -> Typeset:
     """Typeset the issue with its layout's furniture (masthead, running heads)."""
     warnings: list[str] = []
     bleed = 0.0
     full = issue
     if issue.layout:
-        from ..layouts import LayoutError, issue_with_furniture
+        from ..layouts import LayoutError, issue_with_furniture, load_layout
 
         try:
-            lay = _load_layout(issue.layout)
+            lay = load_layout(issue.layout)
             full = issue_with_furniture(issue, lay)
             bleed = float(getattr(lay, "bleed", 0.0) or 0.0)
         except LayoutError as exc:
