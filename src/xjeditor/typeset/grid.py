@@ -166,17 +166,18 @@ def _build_rows(page_index: int, frame: TextFrame, grid: Grid,
     ascent = EM_BOX_ASCENT * grid.size
     out: list[list[Row]] = []
     for ci, (cx, cw) in enumerate(column_boxes(frame)):
-        first_y = start_rows.get(ci, top)
+        first_y = start_rows.get(ci, top) - 1e-6
+        tops = [(ri, top + ri * grid.pitch) for ri in range(n_rows)]
+        if not excl:  # the usual case: every row the column's full width
+            out.append([Row(page_index, frame.id, ci, ri, cx, cw, t, t + ascent) for ri, t in tops if t >= first_y])
+            continue
         rows: list[Row] = []
-        for ri in range(n_rows):
-            row_top = top + ri * grid.pitch
-            if row_top + 1e-6 < first_y:
+        for ri, row_top in tops:
+            if row_top < first_y:
                 continue
-            fx0, width = cx, cw
-            if excl:
-                fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
-                # rounded so that equal columns give equal measures (the composer caches by it)
-                width = round(fx1 - fx0, 6) if fx1 - fx0 >= min_width else 0.0
+            fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
+            # rounded so that equal columns give equal measures (the composer caches by it)
+            width = round(fx1 - fx0, 6) if fx1 - fx0 >= min_width else 0.0
             rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top, row_top + ascent))
         out.append(rows)
     return out
