@@ -244,3 +244,13 @@ def test_a_long_headline_is_balanced_not_a_long_line_over_a_stub(fonts):
     lines = _head_lines(fonts, "新泾镇召开二〇二一年居民区两委换届工作动员部署大会", 3)  # 18 a line
     assert len(lines) == 2
     assert abs(len(lines[0]) - len(lines[1])) <= 2, lines  # not 18 over 7
+
+
+def test_loose_lines_and_orphans_reach_the_story_layout(fonts):
+    # a Latin word that fills most of a narrow column leaves a loose line behind it
+    issue = _issue([_frame("f1", 30, 30, cols=1, story="s1")])
+    text = "中文中文中文中文 Internationalization 中文字符排版测试。"  # the word cannot join line 1
+    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.PARAGRAPH, text)])
+    sl = layout_issue(issue, fonts).stories["s1"]
+    assert sl.loose_lines >= 1
+    assert sl.orphans == 0

@@ -75,6 +75,8 @@ class StoryLayout:
     missing: dict[str, str] = field(default_factory=dict)  # character -> font key lacking it
     pages: list[int] = field(default_factory=list)  # page indexes the story appears on
     jumps: list[tuple[int, int]] = field(default_factory=list)  # (from page, to page) indexes
+    loose_lines: int = 0  # lines stretched more than 1/4 em a gap (R23)
+    orphans: int = 0  # paragraphs whose last line is one character that could not be mended (R29)
 
     def add(self, page: int, item: Item) -> None:
         self.items.setdefault(page, []).append(item)
@@ -416,6 +418,8 @@ class _Flow:
         self.overset_chars = 0
         self.overset_lines = 0
         self.widows = 0
+        self.orphans = 0
+        self.loose_lines = 0
         # what to draw once the flow is final: (line, row, colour) or (block, column, first row, rows)
         self.placements: list[tuple] = []
 
@@ -468,6 +472,8 @@ class _Flow:
             # one width when the rows ahead agree (cached per paragraph), else one per line
             measure = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) else (*widths, fallback)
         para = compose_paragraph(el.runs, measure, el.opts)
+        self.orphans += para.orphan
+        self.loose_lines += sum(1 for ln in para.lines if ln.loose)
         rows = self._rows(self.cur.col)
         last = len(para.lines) - 1
         place = self.placements.append
@@ -642,6 +648,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
             block.place(col, start, need, col.page)
     jump_lines(outgoing=True)
 
+    layout.loose_lines, layout.orphans = result.loose_lines, result.orphans
     if result.widows:
         layout.warnings.append(f"{result.widows} 处段末行落在栏首（寡行），可删字或加字调整")
     layout.copyfit.overset_chars = result.overset_chars
