@@ -135,6 +135,8 @@ def test_every_character_of_every_story_is_set_in_order(issue, typeset):
         got = Counter(runs)
         for j in jumps:
             got.subtract(j)
+        if "（上接第1版）" in jumps:  # the continuation opens under its repeated 主题 (续题)
+            got.subtract(_squeeze(story.headline))
         assert +got == expected, f"{sid}: characters differ: {(+got - expected)} / {(expected - +got)}"
         assert _is_subsequence("".join(body), runs), f"{sid}: body text out of order"
         assert _is_subsequence("".join(head), runs), f"{sid}: head out of order"

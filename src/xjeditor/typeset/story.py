@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import (
     HEADLINE_KINDS,
@@ -169,6 +169,16 @@ def _compose_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width
 
 
 # --------------------------------------------------------------------------- the head
+
+
+def _continued_style(issue: Issue) -> ParagraphStyle:
+    """The 续题 over a continuation: the sheet's ``continued`` style, else the 主题 style
+    at 小四 or smaller."""
+    styles = issue.styles.paragraph
+    if "continued" in styles:
+        return styles["continued"]
+    title = styles.get("title") or styles.get("body")
+    return replace(title, name="continued", label="续题", size=min(title.size, 12.0), line_gap=0.2)
 
 
 # A space between two ideographs in a headline separates the halves of a couplet
@@ -568,10 +578,27 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
         for ci in range(span):
             start_rows[ci] = head_top + head.rows * grid.pitch
 
+    # Where the thread changes page, the continuation opens under a short repeated
+    # headline (续题, spec R35); its rows are kept free at the top of that frame.
+    cont_heads: dict[int, tuple[list, ParagraphStyle, int]] = {}  # frame index -> (lines, style, rows)
+    for k in range(1, len(chain)):
+        if chain[k][0] != chain[k - 1][0] and story.headline:
+            cstyle = _continued_style(issue)
+            fbox = column_boxes(chain[k][1])
+            cwidth = fbox[-1][0] + fbox[-1][1] - fbox[0][0]
+            clines = _compose_lines(setter, StoryPart(PartKind.TITLE, story.headline), cstyle, cwidth,
+                                    text=story.headline, indent=0.0, align=Align.CENTER)
+            cpitch = cstyle.size * (1.0 + cstyle.line_gap)
+            cont_heads[k] = (clines, cstyle, grid.rows_for(cstyle.size + cpitch * (len(clines) - 1)))
+
     columns: list[Column] = []
     frame_of_col: list[int] = []
     for k, (pi, frame) in enumerate(chain):
-        cols = frame_columns(pi, issue.pages[pi], frame, grid, start_rows=start_rows if k == 0 else None)
+        starts = start_rows if k == 0 else None
+        if k in cont_heads:
+            ftop = mm_to_pt(frame.rect.y)
+            starts = {ci: ftop + cont_heads[k][2] * grid.pitch for ci in range(frame.columns)}
+        cols = frame_columns(pi, issue.pages[pi], frame, grid, start_rows=starts)
         columns.extend(cols)
         frame_of_col.extend([k] * len(cols))
         for w in grid_warnings(frame, grid):
@@ -638,6 +665,14 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
             if is_out:
                 layout.jumps.append((chain[k][0], chain[k + 1][0]))
 
+    for k, (clines, cstyle, _rows) in cont_heads.items():
+        if k <= last_used:
+            pi, frame = chain[k]
+            x0 = column_boxes(frame)[0][0]
+            cpitch = cstyle.size * (1.0 + cstyle.line_gap)
+            for j, line in enumerate(clines):
+                baseline = mm_to_pt(frame.rect.y) + j * cpitch + EM_BOX_ASCENT * cstyle.size
+                setter.glyph_runs(line, x0, baseline, cstyle.color, pi, story.id)
     jump_lines(outgoing=False)
     for placed in result.placements:
         if len(placed) == 3:
