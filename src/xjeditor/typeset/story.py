@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from ..model import (
     HEADLINE_KINDS,
@@ -36,12 +37,12 @@ from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns,
 from .metrics import FontMetrics
 
 
-class FontSource:
-    """What story composition needs from the font registry."""
+class FontSource(Protocol):
+    """What story composition needs from the font registry (FontRegistry is one)."""
 
-    def metrics(self, key: str) -> FontMetrics: ...  # pragma: no cover - protocol
+    def metrics(self, key: str) -> FontMetrics: ...
 
-    def fallbacks(self, key: str) -> list[str]: ...  # pragma: no cover - protocol
+    def fallbacks(self, key: str) -> list[str]: ...
 
 
 # --------------------------------------------------------------------------- copyfit
@@ -565,7 +566,6 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
         return layout
 
     first_page, first = chain[0]
-    head = None
     start_rows: dict[int, float] = {}
     boxes = column_boxes(first)
     span = first.headline_columns or first.columns
