@@ -34,7 +34,13 @@ _KINSOKU_LEVELS = ("none", "basic", "gb", "strict")
 _ALIGNS = ("justify", "left", "center", "right")
 
 
-@dataclass(frozen=True, slots=True)
+# The classes here are created per paragraph and per line, so they are plain slotted
+# dataclasses: a frozen dataclass's __init__ costs ten times as much. Treat them as
+# immutable all the same: composed paragraphs are cached and shared. ``Run`` and
+# ``ComposeOptions`` are cache keys, hence hashable.
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class Run:
     """A piece of a paragraph in one font and size. ``metrics`` None = SyntheticMetrics."""
 
@@ -44,7 +50,7 @@ class Run:
     metrics: FontMetrics | None = field(default=None, compare=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ComposeOptions:
     punct: str = "house"  # PunctStyle value, or a variant such as "kaiming-end"
     kinsoku: str = "gb"  # none | basic | gb | strict (R3)
@@ -60,7 +66,7 @@ class ComposeOptions:
             v = str(getattr(self, name))
             if v not in ok:
                 raise ValueError(f"{name}={v!r} is not one of {', '.join(ok)}")
-            object.__setattr__(self, name, v)
+            setattr(self, name, v)
 
     @classmethod
     def from_style(cls, style: ParagraphStyle) -> ComposeOptions:
@@ -71,7 +77,7 @@ class ComposeOptions:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Segment:
     """The characters of one run on one line: ``text[i]`` is drawn at ``xs[i]`` from the
     line start (compression offsets, justification, spacing and indent included)."""
@@ -83,7 +89,7 @@ class Segment:
     start: int  # offset of text[0] in the paragraph
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ComposedLine:
     start: int  # offsets into the paragraph text; spaces at the line edges are left out
     end: int
@@ -97,7 +103,7 @@ class ComposedLine:
     justified: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ComposedParagraph:
     text: str
     lines: tuple[ComposedLine, ...]

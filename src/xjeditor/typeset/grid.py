@@ -23,12 +23,12 @@ EM_BOX_ASCENT = 0.88
 MIN_ROW_EM = 2.0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Row:
-    page: int  # page index in the issue
-    frame: str  # frame id
-    column: int  # column index in the frame
-    index: int  # row index in the column
+    """One line of a column's grid. Thousands are made per page, so it carries only what
+    the flow reads; the page and frame are those of the ``Column`` holding it. Rows are
+    immutable and shared by every column of the same geometry."""
+
     x: float  # left edge of the measure
     width: float  # measure; 0 when runaround leaves no room
     top: float  # top of the em box of a body line on this row
@@ -126,6 +126,7 @@ def _free_interval(x0: float, x1: float, y0: float, y1: float,
 
 
 _ROWS_CACHE: dict[tuple, list[list[Row]]] = {}
+_UNIFORM_CACHE: dict[tuple, list[Row]] = {}
 _ROWS_CACHE_MAX = 512
 
 
@@ -135,16 +136,17 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
 
     ``start_rows`` maps a column index to the y (pt) below which its rows begin (used for the
     space a headline block takes); rows stay on the frame's grid. Rows are immutable and
-    cached by geometry (re-layout after every keystroke asks for the same ones); each call
-    gets fresh lists, which the flow may shorten.
+    cached by geometry (re-layout after every keystroke asks for the same ones, and frames
+    in the same place on different pages share them); each call gets fresh lists, which
+    the flow may shorten.
     """
     excl = exclusions(page)
     r = frame.rect
-    key = (page_index, frame.id, r.x, r.y, r.w, r.h, frame.columns, frame.gutter, grid, tuple(excl),
+    key = (r.x, r.y, r.w, r.h, frame.columns, frame.gutter, grid, tuple(excl),
            tuple(sorted((start_rows or {}).items())))
     cached = _ROWS_CACHE.get(key)
     if cached is None:
-        cached = _build_rows(page_index, frame, grid, excl, start_rows or {})
+        cached = _build_rows(frame, grid, excl, start_rows or {})
         if len(_ROWS_CACHE) >= _ROWS_CACHE_MAX:
             del _ROWS_CACHE[next(iter(_ROWS_CACHE))]
         _ROWS_CACHE[key] = cached
@@ -155,10 +157,23 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
 
 def clear_cache() -> None:
     _ROWS_CACHE.clear()
+    _UNIFORM_CACHE.clear()
 
 
-def _build_rows(page_index: int, frame: TextFrame, grid: Grid,
-                excl: list[tuple[float, float, float, float]], start_rows: dict[int, float]) -> list[list[Row]]:
+def _uniform_rows(x: float, width: float, first: float, pitch: float, count: int, ascent: float) -> list[Row]:
+    """``count`` full-width rows from the one whose top is ``first``: the usual column."""
+    key = (x, width, first, pitch, count, ascent)
+    rows = _UNIFORM_CACHE.get(key)
+    if rows is None:
+        rows = [Row(x, width, t, t + ascent) for t in [first + i * pitch for i in range(count)]]
+        if len(_UNIFORM_CACHE) >= _ROWS_CACHE_MAX:
+            del _UNIFORM_CACHE[next(iter(_UNIFORM_CACHE))]
+        _UNIFORM_CACHE[key] = rows
+    return rows
+
+
+def _build_rows(frame: TextFrame, grid: Grid, excl: list[tuple[float, float, float, float]],
+                start_rows: dict[int, float]) -> list[list[Row]]:
     top = mm_to_pt(frame.rect.y)
     bottom = mm_to_pt(frame.rect.bottom)
     min_width = MIN_ROW_EM * grid.size
@@ -167,17 +182,18 @@ def _build_rows(page_index: int, frame: TextFrame, grid: Grid,
     out: list[list[Row]] = []
     for ci, (cx, cw) in enumerate(column_boxes(frame)):
         first_y = start_rows.get(ci, top) - 1e-6
-        tops = [(ri, top + ri * grid.pitch) for ri in range(n_rows)]
+        tops = [top + ri * grid.pitch for ri in range(n_rows)]
         if not excl:  # the usual case: every row the column's full width
-            out.append([Row(page_index, frame.id, ci, ri, cx, cw, t, t + ascent) for ri, t in tops if t >= first_y])
+            skip = next((i for i, t in enumerate(tops) if t >= first_y), n_rows)
+            out.append(_uniform_rows(cx, cw, top + skip * grid.pitch, grid.pitch, n_rows - skip, ascent))
             continue
         rows: list[Row] = []
-        for ri, row_top in tops:
+        for row_top in tops:
             if row_top < first_y:
                 continue
             fx0, fx1 = _free_interval(cx, cx + cw, row_top, row_top + grid.size, excl)
             # rounded so that equal columns give equal measures (the composer caches by it)
             width = round(fx1 - fx0, 6) if fx1 - fx0 >= min_width else 0.0
-            rows.append(Row(page_index, frame.id, ci, ri, fx0, width, row_top, row_top + ascent))
+            rows.append(Row(fx0, width, row_top, row_top + ascent))
         out.append(rows)
     return out

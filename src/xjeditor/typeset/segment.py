@@ -35,11 +35,13 @@ from .punct import SHRINK_LEVEL, PunctProfile
 # Dashes and ellipses pair up from the left; an odd one joins the last pair.
 _UNIT_RE = re.compile(r"[yg]?L+(?:[sg]+L+)*u?|DDD(?!D)|DD|EEE(?!E)|EE|QQ")
 # Spaces / forced breaks, and Han-Latin boundaries without a space (R19).
-_GLUE_RE = re.compile(r"[SN]+|(?<=H)(?=[yg]?L)|(?<=[Lu])(?=H)")
+# (A Han-Latin boundary matches the one character before it: lookbehinds at every
+# position would make the scan half as fast again.)
+_GLUE_RE = re.compile(r"[SN]+|H(?=[yg]?L)|[Lu](?=H)")
 _PUNCT_RE = re.compile(r"[PFQCOMTVDE]")
 # Boundaries inside Latin text that take no justification space: before ASCII closing and
 # separator marks, after an ASCII opening bracket.
-_ATTACHED_RE = re.compile(r"(?<=[Lsgabyu])[asgu]|(?<=b)[Lsgabyu]")
+_ATTACHED_RE = re.compile(r"[Lsgabyu](?=[asgu])|b(?=[Lsgabyu])")  # the boundary after the match
 
 _HAN_LATIN_Q = "Lyg"  # a Latin unit starts with one of these
 _HAN_LATIN_P = "Lu"  # ... and ends with one of these
@@ -47,17 +49,37 @@ _CJK_PUNCT = "PFQCOMTVDE"
 
 
 class _Advances(dict):
-    """Advance widths in em of one FontMetrics, filled on first use."""
+    """Advance widths in em of one FontMetrics, filled on first use; ``points(size)`` is
+    the same table in points at one size (so a paragraph's widths are one ``map``)."""
 
-    __slots__ = ("metrics",)
+    __slots__ = ("metrics", "_sized")
 
     def __init__(self, metrics: Any) -> None:
         super().__init__()
         self.metrics = metrics
+        self._sized: dict[float, _PointWidths] = {}
 
     def __missing__(self, ch: str) -> float:
         v = float(self.metrics.advance(ch))
         self[ch] = v
+        return v
+
+    def points(self, size: float) -> "_PointWidths":
+        got = self._sized.get(size)
+        if got is None:
+            got = self._sized[size] = _PointWidths(self, size)
+        return got
+
+
+class _PointWidths(dict):
+    __slots__ = ("em", "size")
+
+    def __init__(self, em: _Advances, size: float) -> None:
+        super().__init__()
+        self.em, self.size = em, size
+
+    def __missing__(self, ch: str) -> float:
+        v = self[ch] = self.em[ch] * self.size
         return v
 
 
@@ -83,7 +105,7 @@ class Prepared:
 
     __slots__ = ("text", "k", "n", "w", "g", "goff", "brk", "ub", "gp", "etrim", "strim",
                  "cum", "gx", "cgp", "cws", "chl", "ws_cap", "hl_cap", "ws_shrink", "hl_shrink",
-                 "pshrink", "forced", "sizes", "size", "run_bounds", "adv", "profile")
+                 "pshrink", "forced", "sizes", "size", "run_bounds", "profile")
 
     def size_at(self, c: int) -> float:
         return self.size if self.sizes is None else self.sizes[c]
@@ -101,18 +123,15 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     # Widths in em from each run's font, then in points.
     if len(runs) == 1:
         size = runs[0][2]
-        adv = list(map(advances(runs[0][3]).__getitem__, text))
-        w = [a * size for a in adv]
+        w = list(map(advances(runs[0][3]).points(size).__getitem__, text))
         sizes = None
     else:
-        adv, w, sizes = [], [], []
+        w, sizes = [], []
         for a, b, sz, m in runs:
-            part = list(map(advances(m).__getitem__, text[a:b]))
-            adv.extend(part)
-            w.extend([x * sz for x in part])
+            w.extend(map(advances(m).points(sz).__getitem__, text[a:b]))
             sizes.extend([sz] * (b - a))
         size = runs[0][2] if runs else 0.0
-    P.size, P.sizes, P.adv = size, sizes, adv
+    P.size, P.sizes = size, sizes
 
     brk = bytearray(b"\x01") * (n + 1)
     brk[0] = 0
@@ -156,9 +175,11 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
 
     # --- spaces, forced breaks and Han-Latin spacing (R7, R19)
     if "S" in k or "N" in k or "H" in k:
+        w0 = w[:]  # natural widths: a word space keeps its own as glue
         for m in _GLUE_RE.finditer(k):
             s, e = m.span()
-            if s == e:  # Han next to Latin, no space in the source
+            if k[s] not in "SN":  # Han next to Latin, no space in the source
+                s += 1
                 if han_latin > 0.0:
                     sp = han_latin * sz(s)
                     g[s] = sp
@@ -184,7 +205,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
                 pass  # CJK punctuation carries its own space
             else:  # a word space
                 em = sz(e)
-                sp = adv[s] * sz(s)
+                sp = w0[s]
                 g[e] = sp
                 ws_cap[e] = max(0.0, 0.5 * em - sp)
                 ws_shrink[e] = max(0.0, sp - 0.25 * em)
@@ -227,13 +248,14 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             cls = k[c]
             em = size if sizes is None else sizes[c]
             bw = 0.5 if c in qpair else box[cls]
+            natural = w[c]
             wc = w[c] = bw * em
             if cls == "O":
-                off = (bw - adv[c]) * em
+                off = wc - natural
                 if off:
                     goff[c] = off
             elif cls in "MTVDE":
-                off = (bw - adv[c]) * 0.5 * em
+                off = (wc - natural) * 0.5
                 if off:
                     goff[c] = off
             if wide:
@@ -271,7 +293,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     # --- no justification space inside Latin text next to ASCII marks
     if "a" in k or "b" in k or "s" in k or "u" in k or "g" in k:
         for m in _ATTACHED_RE.finditer(k):
-            gp[m.start()] = 0
+            gp[m.end()] = 0
 
     # --- prefix sums
     if g:

@@ -148,12 +148,22 @@ class Setter:
                                            color=color, story=story))
 
 
+_OPTIONS: dict[tuple, ComposeOptions] = {}
+
+
 def _options(style: ParagraphStyle, *, indent: float | None = None, align: Align | None = None) -> ComposeOptions:
-    opts = ComposeOptions.from_style(style)
-    if indent is not None:
-        opts = opts.with_(indent=indent)
-    if align is not None:
-        opts = opts.with_(align=align)
+    """The composer options of a style (made once per style: every paragraph asks)."""
+    key = (style.punct, style.kinsoku, style.indent, style.han_latin_space, style.align, indent, align)
+    opts = _OPTIONS.get(key)
+    if opts is None:
+        opts = ComposeOptions.from_style(style)
+        if indent is not None:
+            opts = opts.with_(indent=indent)
+        if align is not None:
+            opts = opts.with_(align=align)
+        if len(_OPTIONS) > 256:
+            _OPTIONS.clear()
+        _OPTIONS[key] = opts
     return opts
 
 
@@ -431,7 +441,7 @@ class _Flow:
         self.widows = 0
         self.orphans = 0
         self.loose_lines = 0
-        # what to draw once the flow is final: (line, row, colour) or (block, column, first row, rows)
+        # what to draw once the flow is final: (line, row, colour, page) or (block, column, first row, rows)
         self.placements: list[tuple] = []
 
     def _rows(self, ci: int) -> list[Row]:
@@ -505,7 +515,7 @@ class _Flow:
                 self.widows += 1  # R30: a paragraph's last line alone at the top of a column
             self.used[self.cur.col] = self.cur.row + 1
             self.cur.row += 1
-            place((line, row, color))
+            place((line, row, color, self.columns[self.cur.col].page))
 
     def _overset_para(self, el: _Para) -> None:
         self.overset_chars += _chars(el.text)
@@ -661,7 +671,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
             para = compose_paragraph(setter.runs(text, jump_style), columns[ci].width,
                                      _options(jump_style, indent=0.0, align=align))
             for line in para.lines[:1]:
-                setter.glyph_runs(line, columns[ci].x, row.baseline, jump_style.color, row.page, story.id)
+                setter.glyph_runs(line, columns[ci].x, row.baseline, jump_style.color, columns[ci].page, story.id)
             if is_out:
                 layout.jumps.append((chain[k][0], chain[k + 1][0]))
 
@@ -675,12 +685,12 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
                 setter.glyph_runs(line, x0, baseline, cstyle.color, pi, story.id)
     jump_lines(outgoing=False)
     for placed in result.placements:
-        if len(placed) == 3:
-            line, row, color = placed
-            setter.glyph_runs(line, row.x, row.baseline, color, row.page, story.id)
-        else:
+        if isinstance(placed[0], _Block):
             block, col, start, need = placed
             block.place(col, start, need, col.page)
+        else:
+            line, row, color, page = placed
+            setter.glyph_runs(line, row.x, row.baseline, color, page, story.id)
     jump_lines(outgoing=True)
 
     layout.loose_lines, layout.orphans = result.loose_lines, result.orphans
