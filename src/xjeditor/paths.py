@@ -7,6 +7,7 @@ top of the repository. ``XJEDITOR_HOME`` points elsewhere when set.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -31,3 +32,36 @@ def layouts_dir() -> Path:
 
 def seeds_dir() -> Path:
     return project_root() / "seeds"
+
+
+def user_cache_dir(kind: str) -> Path | None:
+    """A folder for one kind of derived data that can always be made again (prepared
+    images, compiled templates, compressed font programs): ``XJEDITOR_CACHE_DIR/kind``
+    when that is set, else the user's cache folder (XDG_CACHE_HOME, ~/Library/Caches,
+    %LOCALAPPDATA%) + ``xjeditor/kind``. None when ``XJEDITOR_CACHE_DIR`` is set to an
+    empty string: no caching at all."""
+    env = os.environ.get("XJEDITOR_CACHE_DIR")
+    if env is not None:
+        return Path(env) / kind if env else None
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "xjeditor" / kind
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (a reader never sees half of one); a cache that
+    cannot be written is silently skipped, it only costs time."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass

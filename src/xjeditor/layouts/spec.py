@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import hashlib
+import importlib.util
+import marshal
 import math
 import os
 import re
@@ -553,13 +556,78 @@ def template_label(path: Path, table: str, key: str) -> str:
     return f"{path}#{table}.{key}"
 
 
+class _CodeCache:
+    """Compiled templates kept between runs, keyed by the template's label and source.
+
+    Compiling a template runs jinja2's lexer, parser and code generator and then Python's
+    compiler, and the first compile builds the lexer's regular expressions: together the
+    largest part of loading a layout. The code objects are marshalled to one file per
+    jinja2 and Python bytecode version in ``paths.user_cache_dir("templates")``.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self) -> None:
+        self._codes: dict[str, Any] | None = None
+        self._dirty = False
+
+    def _file(self) -> Path | None:
+        folder = paths.user_cache_dir("templates")
+        if folder is None:
+            return None
+        tag = importlib.util.MAGIC_NUMBER.hex()
+        return folder / f"jinja2-{jinja2.__version__}-py{tag}.marshal"
+
+    def _load(self) -> dict[str, Any]:
+        if self._codes is None:
+            self._codes = {}
+            path = self._file()
+            if path is not None:
+                try:
+                    codes = marshal.loads(path.read_bytes())
+                    if isinstance(codes, dict):
+                        self._codes = codes
+                except (OSError, ValueError, EOFError, TypeError):
+                    pass  # missing or damaged: compiled afresh and written again
+        return self._codes
+
+    @staticmethod
+    def key(label: str, source: str) -> str:
+        return hashlib.sha256(f"{label}\0{source}".encode()).hexdigest()
+
+    def get(self, label: str, source: str) -> Any:
+        return self._load().get(self.key(label, source))
+
+    def put(self, label: str, source: str, code: Any) -> None:
+        codes = self._load()
+        if len(codes) >= self.MAX_ENTRIES:
+            codes.clear()
+        codes[self.key(label, source)] = code
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty or self._codes is None:
+            return
+        self._dirty = False
+        path = self._file()
+        if path is not None:
+            paths.write_cache_file(path, marshal.dumps(self._codes))
+
+
+_CODES = _CodeCache()
+
+
 def _compile(layout: Layout, table: str, key: str, source: str, *, expression: bool = False) -> None:
     label = template_label(layout.path, table, key)
+    if expression:
+        source = "{{ (" + source + ") and 'yes' or '' }}"
+    code = _CODES.get(label, source)
+    if code is not None:
+        layout.templates[(table, key)] = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+        return
     try:
-        if expression:
-            code = _ENV.compile("{{ (" + source + ") and 'yes' or '' }}", name=label, filename=label)
-        else:
-            code = _ENV.compile(source, name=label, filename=label)
+        code = _ENV.compile(source, name=label, filename=label)
+        _CODES.put(label, source, code)
     except jinja2.TemplateSyntaxError as exc:
         line = layout.line_of(table, key, exc.lineno if not expression else None)
         raise LayoutTemplateError(
@@ -897,6 +965,7 @@ def load_layout_file(path: str | os.PathLike[str], *, check: bool = True) -> Lay
     if cached and cached[0] == stamp and stamp != (0, 0):
         return cached[1]
     layout = _parse(p)
+    _CODES.save()
     if check:
         problems = validate_layout(layout)
         if problems:

@@ -34,7 +34,6 @@ import math
 import os
 import struct
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageMath, ImageOps, UnidentifiedImageError
 
 from ..model import ImageAsset
-from ..paths import resources_dir
+from ..paths import resources_dir, user_cache_dir, write_cache_file
 
 MAX_PPI = 300.0
 JPEG_QUALITY = 90
@@ -235,19 +234,8 @@ def separate(im: Image.Image, *, profile: str | os.PathLike | None = None,
 
 
 def cache_dir() -> Path | None:
-    """Where prepared images are kept: ``XJEDITOR_CACHE_DIR``, else the user's cache
-    folder (XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%) + ``xjeditor/images``.
-    None when ``XJEDITOR_CACHE_DIR`` is set to an empty string (no caching)."""
-    env = os.environ.get("XJEDITOR_CACHE_DIR")
-    if env is not None:
-        return Path(env) / "images" if env else None
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "xjeditor" / "images"
+    """Where prepared images are kept (``paths.user_cache_dir``); None: no caching."""
+    return user_cache_dir("images")
 
 
 _MAGIC = b"XJPI"
@@ -278,16 +266,8 @@ def _cache_write(key: str, facts: dict, jpeg: bytes) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    try:
-        sub = folder / key[:2]
-        sub.mkdir(parents=True, exist_ok=True)
-        head = json.dumps(facts).encode()
-        fd, tmp = tempfile.mkstemp(dir=sub, prefix=".tmp.")
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + struct.pack(">I", len(head)) + head + jpeg)
-        os.replace(tmp, sub / key)
-    except OSError:  # a read-only or full disk: caching is only an optimisation
-        pass
+    head = json.dumps(facts).encode()
+    write_cache_file(folder / key[:2] / key, _MAGIC + struct.pack(">I", len(head)) + head + jpeg)
 
 
 def _flatten(im: Image.Image) -> Image.Image:
