@@ -189,12 +189,14 @@ def _compose(runs: tuple[Run, ...], measure: Measure, opts: ComposeOptions) -> C
     para_warn: list[str] = []
     single = len(runs) == 1
     r0 = runs[0]
+    align, justify_last = opts.align, opts.justify_last
     for i, ln in enumerate(specs):
-        justify = justify_all and ln.kind != FORCED and (i < last_i or opts.justify_last)
-        xs, natural, width, loose = place_line(P, ln, justify, opts.align)
+        justify = justify_all and ln.kind != FORCED and (i < last_i or justify_last)
+        xs, natural, width, loose = place_line(P, ln, justify, align)
         s, te = ln.s, ln.te
+        line_text = text[s:te]
         if single:
-            segs = (Segment(r0.font, r0.size, text[s:te], tuple(xs), s),)
+            segs = (Segment(r0.font, r0.size, line_text, tuple(xs), s),)
         else:
             segs = []
             for r, (a, b, _, _) in zip(runs, spans):
@@ -202,23 +204,28 @@ def _compose(runs: tuple[Run, ...], measure: Measure, opts: ComposeOptions) -> C
                 if lo < hi:
                     segs.append(Segment(r.font, r.size, text[lo:hi], tuple(xs[lo - s:hi - s]), lo))
             segs = tuple(segs)
-        warns = []
-        if ln.warn:
-            warns.append(ln.warn)
-        if width > ln.measure + 0.01 and ln.kind != HANG:
-            if not ln.warn:
-                warns.append("overfull line")
-        if loose:
-            warns.append("loose line")
-            if justify and width < ln.measure - 0.01:
-                warns.append("cannot justify: no gap to stretch")
-        if i == last_i and orphan:
-            warns.append("孤字: the last line holds a single character (删字/加字)")
-        if warns:
+        warns: tuple[str, ...] = ()
+        if ln.warn or loose or (i == last_i and orphan) or (width > ln.measure + 0.01 and ln.kind != HANG):
+            warns = _line_warnings(ln, width, loose, justify, i == last_i and orphan)
             para_warn.extend(f"line {i + 1}: {w}" for w in warns)
-        lines.append(ComposedLine(s, te, text[s:te], natural, width, ln.measure, loose, segs,
-                                  tuple(warns), justify))
+        lines.append(ComposedLine(s, te, line_text, natural, width, ln.measure, loose, segs, warns, justify))
     return ComposedParagraph(text, tuple(lines), orphan, tuple(para_warn))
+
+
+def _line_warnings(ln, width: float, loose: bool, justify: bool, orphan: bool) -> tuple[str, ...]:
+    warns = []
+    if ln.warn:
+        warns.append(ln.warn)
+    if width > ln.measure + 0.01 and ln.kind != HANG:
+        if not ln.warn:
+            warns.append("overfull line")
+    if loose:
+        warns.append("loose line")
+        if justify and width < ln.measure - 0.01:
+            warns.append("cannot justify: no gap to stretch")
+    if orphan:
+        warns.append("孤字: the last line holds a single character (删字/加字)")
+    return tuple(warns)
 
 
 def compose_text(text: str, measure_em: float, *, size: float = 9.0, font: str = "song",

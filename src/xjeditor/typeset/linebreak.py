@@ -132,10 +132,11 @@ def break_lines(P: Prepared, measure: Callable[[int], float], indent: float, *,
             s = _skip_spaces(k, t, n)
             i += 1
             continue
-        if brk[t0]:
-            te = _rstrip(k, s, t0)
-            lines.append(LineSpec(s, te, _skip_spaces(k, t0, n), NORMAL, None, M, ind))
-            s = _skip_spaces(k, t0, n)
+        if brk[t0]:  # the usual case: inlined edge trimming when there is no space
+            te = t0 if k[t0 - 1] not in "SN" else _rstrip(k, s, t0)
+            nxt = t0 if k[t0] != "S" else _skip_spaces(k, t0, n)
+            lines.append(LineSpec(s, te, nxt, NORMAL, None, M, ind))
+            s = nxt
             i += 1
             continue
         # The first unit that does not fit may not start a line (or the last may not end it).
@@ -267,18 +268,16 @@ def place_line(P: Prepared, ln: LineSpec, justify: bool, align: str) -> tuple[li
             e = E / ngaps if ngaps and E > 0 else 0.0
             loose = e > 0.25 * P.size_at(s) + EPS or (ngaps == 0 and E > EPS)
             width = M if (ngaps or E <= EPS) else M - E
-            if f1 or f2:
+            if f1 or f2:  # stretched word spaces / Han-Latin spacing, then the gaps
                 k1 = k0 - e * cgp[s]
-                xs = list(gx[s:te])
-                cg = cgp
-                for j in range(te - s):
-                    c = s + j
-                    x = xs[j] + k1 + e * cg[c]
-                    if f1:
-                        x += f1 * (cws[c] - cws[s])
-                    if f2:
-                        x += f2 * (chl[c] - chl[s])
-                    xs[j] = x
+                if f1 and f2:
+                    k1 -= f1 * cws[s] + f2 * chl[s]
+                    xs = [x + e * q + f1 * a + f2 * b + k1
+                          for x, q, a, b in zip(gx[s:te], cgp[s:te], cws[s:te], chl[s:te])]
+                else:
+                    f, cst = (f1, cws) if f1 else (f2, chl)
+                    k1 -= f * cst[s]
+                    xs = [x + e * q + f * a + k1 for x, q, a in zip(gx[s:te], cgp[s:te], cst[s:te])]
                 return xs, W, width, loose
             if e:
                 k1 = k0 - e * cgp[s]

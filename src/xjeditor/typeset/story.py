@@ -141,11 +141,12 @@ class Setter:
         return out
 
     def glyph_runs(self, line, x: float, baseline: float, color, page: int, story: str) -> None:
+        items = self.layout.items.get(page)
+        if items is None:
+            items = self.layout.items[page] = []
         for seg in line.segments:
-            if not seg.text:
-                continue
-            self.layout.add(page, GlyphRun(seg.font, seg.size, x, baseline, seg.text, tuple(seg.xs),
-                                           color=color, story=story))
+            if seg.text:
+                items.append(GlyphRun(seg.font, seg.size, x, baseline, seg.text, seg.xs, color, True, story))
 
 
 _OPTIONS: dict[tuple, ComposeOptions] = {}
@@ -495,27 +496,33 @@ class _Flow:
         para = compose_paragraph(el.runs, measure, el.opts)
         self.orphans += para.orphan
         self.loose_lines += sum(1 for ln in para.lines if ln.loose)
-        rows = self._rows(self.cur.col)
-        last = len(para.lines) - 1
+        cur = self.cur
+        rows = self._rows(cur.col)
+        n_rows = len(rows)
+        page = self.columns[cur.col].page
+        lines = para.lines
+        last = len(lines) - 1
         place = self.placements.append
         color = el.style.color
-        for k, line in enumerate(para.lines):
-            r = self.cur.row
-            if r < len(rows) and rows[r].width > 0:  # the usual case: the next row of this column
+        for k, line in enumerate(lines):
+            r = cur.row
+            if r < n_rows and rows[r].width > 0:  # the usual case: the next row of this column
                 row = rows[r]
             else:
                 row = self._next_free()
                 if row is None:
-                    rest = para.lines[k:]
+                    rest = lines[k:]
                     self.overset_lines += len(rest)
                     self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
                     return
-                rows = self._rows(self.cur.col)
+                rows = self._rows(cur.col)
+                n_rows = len(rows)
+                page = self.columns[cur.col].page
             if k == last and k > 0 and self._at_column_top():
                 self.widows += 1  # R30: a paragraph's last line alone at the top of a column
-            self.used[self.cur.col] = self.cur.row + 1
-            self.cur.row += 1
-            place((line, row, color, self.columns[self.cur.col].page))
+            cur.row += 1
+            self.used[cur.col] = cur.row
+            place((line, row, color, page))
 
     def _overset_para(self, el: _Para) -> None:
         self.overset_chars += _chars(el.text)
