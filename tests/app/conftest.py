@@ -24,6 +24,7 @@ class Dialogs:
         self.open_path: str | None = None
         self.new_issue = None
         self.recovery = "cancel"
+        self.untitled_recovery = "cancel"
         self.export_path: str | None = None
 
     def install(self, monkeypatch) -> None:
@@ -42,6 +43,8 @@ class Dialogs:
         monkeypatch.setattr(dialogs, "get_open_path", record("get_open_path", lambda: self.open_path))
         monkeypatch.setattr(dialogs, "ask_new_issue", record("ask_new_issue", lambda: self.new_issue))
         monkeypatch.setattr(dialogs, "ask_recovery", record("ask_recovery", lambda: self.recovery))
+        monkeypatch.setattr(dialogs, "ask_untitled_recovery",
+                            record("ask_untitled_recovery", lambda: self.untitled_recovery))
         monkeypatch.setattr(dialogs, "show_info", record("show_info", None))
         monkeypatch.setattr(dialogs, "get_export_path", record("get_export_path", lambda: self.export_path))
 

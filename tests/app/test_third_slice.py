@@ -176,11 +176,12 @@ def test_place_an_image_fit_fill_pan_scale_and_caption(window, demo, tmp_path, m
     assert fit.iw <= fit.clip[2] + 0.01
     window.act_manual_image.trigger()
     assert f.fit == FitMode.MANUAL
+    start_scale = f.scale  # what FIT showed (test_fifth_slice checks it in detail)
     window.canvas.imagePanned.emit(0, f.id, 5.0, -3.0)
     assert (f.offset_x, f.offset_y) == (5.0, -3.0)
     window.canvas.imageScaled.emit(0, f.id, 1.1)
     window.canvas.imageScaled.emit(0, f.id, 1.1)  # Ctrl+wheel steps merge into one undo step
-    assert f.scale == pytest.approx(1.21, abs=0.001)
+    assert f.scale == pytest.approx(start_scale * 1.21, rel=0.001)
 
     # a broken file and an unsupported one change nothing and say so in Chinese
     bad = tmp_path / "broken.png"

@@ -113,6 +113,7 @@ class PageCanvas(QGraphicsView):
     threadTargetChosen = Signal(int, str)  # page, frame id clicked with the 串接 tool
     imagePanned = Signal(int, str, float, float)  # page, frame id, new offset_x, offset_y (mm)
     imageScaled = Signal(int, str, float)  # page, frame id, factor
+    ruleEndsEdited = Signal(int, str, object, object)  # page, rule id, old and new (x1, y1, x2, y2) mm
     toolChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -133,8 +134,10 @@ class PageCanvas(QGraphicsView):
         self.vertical = False  # pages stacked instead of side by side
         self.zoom = 1.0
         self.selection: Selection | None = None
-        self._drag: tuple[str, QPointF, Rect] | None = None  # (move|resize, start scene pt, old rect)
+        # (move|resize, start scene pt, old rect) or (end1|end2, start scene pt, old rule ends)
+        self._drag: tuple[str, QPointF, object] | None = None
         self._preview: Rect | None = None
+        self._rule_preview: tuple[float, float, float, float] | None = None  # ends being dragged, mm
         self._current = -1
         self.tool = TOOL_SELECT
         self._draw: tuple[int, QPointF] | None = None  # (page, start in page points)
@@ -394,6 +397,11 @@ class PageCanvas(QGraphicsView):
             painter.drawRect(QRectF(-b, -b, page.width + 2 * b, page.height + 2 * b))
         sel = self.selection
         if sel is not None and sel.page == index:
+            rule = model_page.frame(sel.frame)
+            if isinstance(rule, RuleFrame):
+                self._paint_selected_rule(painter, rule)
+                painter.restore()
+                return
             try:
                 rect = self._preview or self.doc.frame_geometry(sel.page, sel.frame)
             except KeyError:
@@ -406,11 +414,33 @@ class PageCanvas(QGraphicsView):
                 painter.fillRect(QRectF(r.right() - h / 2, r.bottom() - h / 2, h, h), SELECT_COLOR)
         painter.restore()
 
+    def shown_rule_ends(self, rule: RuleFrame) -> tuple[float, float, float, float]:
+        """The selected rule's ends in mm as shown: while an end is dragged, or the rule is
+        moved, where it will go."""
+        if self._rule_preview is not None:
+            return self._rule_preview
+        ends = (rule.x1, rule.y1, rule.x2, rule.y2)
+        if self._preview is not None:
+            dx = self._preview.x - min(rule.x1, rule.x2)
+            dy = self._preview.y - min(rule.y1, rule.y2)
+            ends = (rule.x1 + dx, rule.y1 + dy, rule.x2 + dx, rule.y2 + dy)
+        return ends
+
+    def _paint_selected_rule(self, painter: QPainter, rule: RuleFrame) -> None:
+        """A selected rule: the line in the selection colour and a handle on each end."""
+        x1, y1, x2, y2 = (mm_to_pt(v) for v in self.shown_rule_ends(rule))
+        painter.setPen(QPen(SELECT_COLOR, 0))
+        painter.drawLine(QPointF(x1, y1), QPointF(x2, y2))
+        h = HANDLE_PX / max(self.transform().m11(), 1e-6)
+        for x, y in ((x1, y1), (x2, y2)):
+            painter.fillRect(QRectF(x - h / 2, y - h / 2, h, h), SELECT_COLOR)
+
     # ---- selection and dragging -------------------------------------------------------
     def select(self, sel: Selection | None) -> None:
         old = self.selection
         self.selection = sel
         self._preview = None
+        self._rule_preview = None
         for s in (old, sel):
             if s is not None and s.page < len(self.items_):
                 self.items_[s.page].update()
@@ -434,10 +464,56 @@ class PageCanvas(QGraphicsView):
                 return f.id
         return None
 
+    def selected_rule(self) -> RuleFrame | None:
+        sel = self.selection
+        if sel is None or self.doc is None or sel.page >= len(self.doc.issue.pages):
+            return None
+        f = self.doc.issue.pages[sel.page].frame(sel.frame)
+        return f if isinstance(f, RuleFrame) else None
+
+    def rule_end_at(self, scene_pt: QPointF) -> str | None:
+        """"end1" or "end2" when the point is on an end handle of the selected rule."""
+        rule = self.selected_rule()
+        if rule is None:
+            return None
+        item = self.items_[self.selection.page]
+        tol = HANDLE_PX / max(self.transform().m11(), 1e-6)
+        best, dist = None, float("inf")
+        for name, x, y in (("end1", rule.x1, rule.y1), ("end2", rule.x2, rule.y2)):
+            end = item.mapToScene(QPointF(mm_to_pt(x), mm_to_pt(y)))
+            dx, dy = abs(end.x() - scene_pt.x()), abs(end.y() - scene_pt.y())
+            if dx <= tol and dy <= tol and dx + dy < dist:
+                best, dist = name, dx + dy
+        return best
+
+    def rule_end_preview(self, sp: QPointF, modifiers=Qt.KeyboardModifier.NoModifier):
+        """The rule's ends (mm) an end drag gives at scene point ``sp``: a horizontal rule's
+        end moves along x, a vertical rule's along y (snapped to the grid unless Alt)."""
+        if self._drag is None or self.selection is None or not self._drag[0].startswith("end"):
+            return None
+        kind, start, old = self._drag
+        index = self.selection.page
+        free = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        first = kind == "end1"
+        ex, ey = old[:2] if first else old[2:]  # the end being dragged, mm
+        other_y = old[3] if first else old[1]
+        horizontal = abs(old[1] - old[3]) < 1e-6 and abs(old[0] - old[2]) >= 1e-6
+        vertical = abs(old[0] - old[2]) < 1e-6 and abs(old[1] - old[3]) >= 1e-6
+        nx, ny = ex, ey  # the constrained coordinate stays exactly as it was
+        if not vertical:
+            x = mm_to_pt(ex) + sp.x() - start.x()
+            nx = round(pt_to_mm(x if free else self.snap_value(index, x, "x")), 2)
+        if not horizontal:
+            y = mm_to_pt(ey) + sp.y() - start.y()
+            if not free:
+                y = self.snap_value(index, y, "top" if y <= mm_to_pt(other_y) else "bottom")
+            ny = round(pt_to_mm(y), 2)
+        return (nx, ny, old[2], old[3]) if first else (old[0], old[1], nx, ny)
+
     def _on_handle(self, scene_pt: QPointF) -> bool:
         sel = self.selection
-        if sel is None or self.doc is None:
-            return False
+        if sel is None or self.doc is None or self.selected_rule() is not None:
+            return False  # a rule has a handle on each end instead (rule_end_at)
         r = _rect_pt(self.doc.frame_geometry(sel.page, sel.frame))
         corner = self.items_[sel.page].mapToScene(r.bottomRight())
         tol = HANDLE_PX / max(self.transform().m11(), 1e-6)
@@ -693,6 +769,11 @@ class PageCanvas(QGraphicsView):
         if self.tool == TOOL_THREAD:
             self.thread_click(sp)
             return
+        end = self.rule_end_at(sp)
+        if end is not None:
+            rule = self.selected_rule()
+            self._drag = (end, sp, (rule.x1, rule.y1, rule.x2, rule.y2))
+            return
         if self._on_handle(sp):
             sel = self.selection
             self._drag = ("resize", sp, self.doc.frame_geometry(sel.page, sel.frame))
@@ -714,7 +795,7 @@ class PageCanvas(QGraphicsView):
 
     def drag_preview(self, sp: QPointF, modifiers=Qt.KeyboardModifier.NoModifier) -> Rect | None:
         """The box a move or resize drag gives at scene point ``sp`` (snapped unless Alt)."""
-        if self._drag is None or self.selection is None:
+        if self._drag is None or self.selection is None or self._drag[0].startswith("end"):
             return None
         kind, start, old = self._drag
         index = self.selection.page
@@ -744,7 +825,10 @@ class PageCanvas(QGraphicsView):
         if self._pan is not None:
             return
         if self._drag is not None and self.selection is not None:
-            self._preview = self.drag_preview(sp, event.modifiers())
+            if self._drag[0].startswith("end"):
+                self._rule_preview = self.rule_end_preview(sp, event.modifiers())
+            else:
+                self._preview = self.drag_preview(sp, event.modifiers())
             self.items_[self.selection.page].update()
             return
         super().mouseMoveEvent(event)
@@ -762,12 +846,19 @@ class PageCanvas(QGraphicsView):
                 self.imagePanned.emit(index, fid, round(ox + dx, 2), round(oy + dy, 2))
             return
         if self._drag is not None and self.selection is not None:
-            _, _, old = self._drag
-            new = self._preview
+            kind, _, old = self._drag
+            if kind.startswith("end"):
+                new = self.rule_end_preview(sp, event.modifiers())
+            else:
+                new = self._preview
             self._drag = None
             self._preview = None
+            self._rule_preview = None
             if new is not None and new != old:
-                self.frameGeometryEdited.emit(self.selection.page, self.selection.frame, old, new)
+                if kind.startswith("end"):
+                    self.ruleEndsEdited.emit(self.selection.page, self.selection.frame, old, new)
+                else:
+                    self.frameGeometryEdited.emit(self.selection.page, self.selection.frame, old, new)
             self.items_[self.selection.page].update()
             return
         self._drag = None

@@ -151,7 +151,8 @@ class AddFrameCommand(QUndoCommand):
 
 
 class DeleteFrameCommand(QUndoCommand):
-    """Delete a frame; threads that ran into it are cut, and restored on undo."""
+    """Delete a frame; its thread is re-linked around it (the story keeps flowing), and
+    undo puts the frame and the links back as they were."""
 
     def __init__(self, doc: Document, page_index: int, frame_id: str) -> None:
         super().__init__(f"删除框 {frame_id}")
@@ -238,4 +239,5 @@ class AddImageCommand(QUndoCommand):
 FRAME_KIND_ZH = {"text": "文字框", "image": "图片框", "box": "底框", "rule": "线条"}
 
 # merge ids of property edits: typing in a spin box gives one undo step per field
-ATTR_MERGE_IDS = {"columns": 1101, "gutter": 1102, "width": 1103, "scale": 1104, "offset": 1105}
+ATTR_MERGE_IDS = {"columns": 1101, "gutter": 1102, "width": 1103, "scale": 1104, "offset": 1105,
+                  "length": 1106}

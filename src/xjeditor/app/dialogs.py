@@ -85,6 +85,17 @@ def ask_recovery(parent: QWidget | None, name: str, when: str) -> str:
                 QMessageBox.Icon.Question)
 
 
+def ask_untitled_recovery(parent: QWidget | None, name: str, when: str) -> str:
+    """恢复 / 丢弃 / 以后再说 at start-up for a never-saved issue's autosaved copy."""
+    return _ask(parent, "恢复未保存的新建期刊", f"发现未保存的新建期刊“{name}”（自动保存于 {when}）。是否恢复？",
+                "上次可能没有正常退出。恢复会打开自动保存的内容（尚未保存为文件）；丢弃会删除这份副本；"
+                "以后再说则保留副本，下次启动时再问。",
+                [("恢复", QMessageBox.ButtonRole.AcceptRole, RECOVER),
+                 ("丢弃", QMessageBox.ButtonRole.DestructiveRole, DISCARD),
+                 ("以后再说", QMessageBox.ButtonRole.RejectRole, CANCEL)], RECOVER, CANCEL,
+                QMessageBox.Icon.Question)
+
+
 def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, detail: str) -> None:
     box = QMessageBox(parent)
     box.setIcon(icon)

@@ -39,11 +39,19 @@ class TypesetFailed(Exception):
 
 @dataclass
 class PageLink:
-    """A ``next`` pointer of a frame on another page that pointed into a removed page."""
+    """A text frame attribute changed when a frame or page was removed, with the value to
+    put back on undo: a ``next`` pointer that pointed into what was removed, or (``attr``
+    ``"story"``) the story a continuation frame took over from a deleted first frame."""
 
     page: int
     frame: str
-    target: str
+    target: str | None
+    attr: str = "next"
+
+    def restore(self, issue: Issue) -> None:
+        f = issue.pages[self.page].frame(self.frame)
+        if isinstance(f, TextFrame):
+            setattr(f, self.attr, self.target)
 
 
 class Document:
@@ -146,22 +154,28 @@ class Document:
         frames = self.issue.pages[page_index].frames
         frames.insert(max(0, min(index, len(frames))), frame)
         for link in links:
-            f = self.issue.pages[link.page].frame(link.frame)
-            if isinstance(f, TextFrame):
-                f.next = link.target
+            link.restore(self.issue)
         self.changed(CHANGE_FRAME)
 
     def remove_frame(self, page_index: int, frame_id: str) -> tuple[int, Frame, list[PageLink]]:
-        """Take a frame off its page; threads into it are cut (and returned, to restore)."""
+        """Take a frame off its page and keep its thread whole: the frame before it now runs
+        on into the frame after it, and when it was the thread's first frame the next frame
+        takes over its story. What changed is returned, to restore on undo."""
         frames = self.issue.pages[page_index].frames
         index = next(i for i, f in enumerate(frames) if f.id == frame_id)
         frame = frames.pop(index)
+        after = frame.next if isinstance(frame, TextFrame) else None
         links: list[PageLink] = []
         for pi, other in enumerate(self.issue.pages):
             for f in other.frames:
                 if isinstance(f, TextFrame) and f.next == frame_id:
                     links.append(PageLink(pi, f.id, f.next))
-                    f.next = None
+                    f.next = after if after != f.id else None
+        if isinstance(frame, TextFrame) and frame.story and after:
+            found = self.issue.find_frame(after)
+            if found is not None and isinstance(found[1], TextFrame) and not found[1].story:
+                links.append(PageLink(found[0], after, None, "story"))
+                found[1].story = frame.story
         self.changed(CHANGE_FRAME)
         return index, frame, links
 
@@ -213,9 +227,7 @@ class Document:
     def insert_page(self, index: int, page: Page, links: list[PageLink] = ()) -> None:
         self.issue.pages.insert(index, page)
         for link in links:
-            f = self.issue.pages[link.page].frame(link.frame)
-            if isinstance(f, TextFrame):
-                f.next = link.target
+            link.restore(self.issue)
         self.changed(CHANGE_PAGES)
 
     def move_page(self, index: int, to: int) -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -87,6 +87,8 @@ def run(path: str | os.PathLike[str] | None = None) -> int:
     window.show()
     if path is not None:
         window.canvas.fit_page(0)
+    else:  # started empty: offer what a crash left of issues that were never saved
+        QTimer.singleShot(0, window.offer_untitled_recovery)
     return app.exec()
 
 

@@ -1,11 +1,14 @@
 """The 属性 panel: position and size of the selected frame in mm, and what its kind has
-(columns and gutter of a text frame, fit and runaround of an image frame, a rule's width).
+(columns and gutter of a text frame, fit and runaround of an image frame, a rule's length
+and width).
 
 The panel only reports edits (signals); the window turns them into undo commands and the
 panel is refreshed from the model after every change, so it follows undo and redo.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -39,6 +42,7 @@ def _mm_box(maximum: float = 2000.0, minimum: float = -500.0) -> QDoubleSpinBox:
 class PropertiesPanel(QWidget):
     geometryEdited = Signal(int, str, object)  # page, frame id, new Rect (mm)
     attrsEdited = Signal(int, str, object)  # page, frame id, {attribute: value}
+    ruleLengthEdited = Signal(int, str, float)  # page, rule id, new length (mm)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,7 @@ class PropertiesPanel(QWidget):
         outer.addStretch(1)
         self.x, self.y = _mm_box(), _mm_box()
         self.w, self.h = _mm_box(minimum=0.0), _mm_box(minimum=0.0)
+        self.length = _mm_box(minimum=1.0)
         self.columns = QSpinBox()
         self.columns.setRange(1, 12)
         self.columns.setSuffix(" 栏")
@@ -71,6 +76,7 @@ class PropertiesPanel(QWidget):
         self.rows: dict[str, QWidget] = {}
         for key, label, widget in (("x", "横向位置 X", self.x), ("y", "纵向位置 Y", self.y),
                                    ("w", "宽度", self.w), ("h", "高度", self.h),
+                                   ("length", "长度", self.length),
                                    ("columns", "栏数", self.columns), ("gutter", "栏间距", self.gutter),
                                    ("fit", "图片适配", self.fit), ("runaround", "绕排", self.runaround),
                                    ("width", "线宽", self.line_width)):
@@ -83,6 +89,7 @@ class PropertiesPanel(QWidget):
         self.fit.currentIndexChanged.connect(lambda _i: self._attr("fit", self.fit.currentData()))
         self.runaround.toggled.connect(lambda on: self._attr("runaround", bool(on)))
         self.line_width.valueChanged.connect(lambda v: self._attr("width", round(v, 4)))
+        self.length.valueChanged.connect(self._length_changed)
         self.set_frame(None, -1, "")
 
     # ---- showing -------------------------------------------------------------------
@@ -103,16 +110,19 @@ class PropertiesPanel(QWidget):
                 w.setEnabled(f is not None)
             if f is None:
                 self.title.setText("未选择框")
-                for key in ("columns", "gutter", "fit", "runaround", "width"):
+                for key in ("length", "columns", "gutter", "fit", "runaround", "width"):
                     self._show_row(key, False)
+                for key in ("w", "h"):
+                    self._show_row(key, True)
                 return
             self.title.setText(f"{KIND_ZH.get(f.kind, '框')} {f.id}（第 {self.page + 1} 版）")
             r = self.doc.frame_geometry(self.page, f.id)
             for box, value in ((self.x, r.x), (self.y, r.y), (self.w, r.w), (self.h, r.h)):
                 box.setValue(value)
             rule = isinstance(f, RuleFrame)
-            self.w.setEnabled(not rule)
-            self.h.setEnabled(not rule)
+            self._show_row("w", not rule)  # a rule has a length instead
+            self._show_row("h", not rule)
+            self._show_row("length", rule)
             self._show_row("columns", isinstance(f, TextFrame))
             self._show_row("gutter", isinstance(f, TextFrame))
             self._show_row("fit", isinstance(f, ImageFrame))
@@ -126,6 +136,7 @@ class PropertiesPanel(QWidget):
                 self.runaround.setChecked(f.runaround)
             if rule:
                 self.line_width.setValue(f.width)
+                self.length.setValue(rule_length(f))
         finally:
             self._updating = False
 
@@ -141,8 +152,19 @@ class PropertiesPanel(QWidget):
         if new != self.doc.frame_geometry(self.page, self.frame_id):
             self.geometryEdited.emit(self.page, self.frame_id, new)
 
+    def _length_changed(self, value: float) -> None:
+        f = self.current_frame()
+        if self._updating or not isinstance(f, RuleFrame) or abs(rule_length(f) - value) < 0.005:
+            return
+        self.ruleLengthEdited.emit(self.page, self.frame_id, round(value, 2))
+
     def _attr(self, name: str, value) -> None:
         f = self.current_frame()
         if self._updating or f is None or not hasattr(f, name) or getattr(f, name) == value:
             return
         self.attrsEdited.emit(self.page, self.frame_id, {name: value})
+
+
+def rule_length(rule: RuleFrame) -> float:
+    """A rule's length in mm."""
+    return math.hypot(rule.x2 - rule.x1, rule.y2 - rule.y1)

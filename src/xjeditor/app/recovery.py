@@ -4,6 +4,10 @@ An issue at ``<folder>/<name>.xjb`` is autosaved to ``<folder>/<name>.xjb.recove
 issue never saved yet goes to ``recovery/`` under the application's data folder
 (QStandardPaths' AppDataLocation). A recovery file holds the issue file format's bytes,
 written atomically (``save_issue``), so it is opened like any issue file.
+
+The window that writes an untitled issue's recovery file holds a lock on it
+(``<file>.lock``, a QLockFile), so at start-up an editor offers only the files whose writer
+is gone (crashed or killed), never those of another editor that is still running.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QLockFile, QStandardPaths
 
 from ..fileformat import save_issue
 from ..model import Issue
 
 SUFFIX = ".recovery"
+LOCK_SUFFIX = ".lock"
 
 
 def recovery_folder() -> Path:
@@ -70,3 +75,36 @@ def newer_recovery(path: str | os.PathLike[str]) -> Path | None:
     except OSError:
         return rec
     return rec if rec_time > issue_time else None
+
+
+def untitled_recovery_files() -> list[Path]:
+    """Recovery files of issues never saved, newest first (locked ones included)."""
+    folder = recovery_folder()
+    found: list[tuple[int, Path]] = []
+    try:
+        for p in folder.glob(f"*.xjb{SUFFIX}"):
+            try:
+                found.append((p.stat().st_mtime_ns, p))
+            except OSError:
+                continue
+    except OSError:
+        return []
+    return [p for _, p in sorted(found, key=lambda t: (-t[0], t[1].name))]
+
+
+def claim(target: Path) -> QLockFile | None:
+    """Lock an untitled issue's recovery file for this editor; None when a running editor
+    holds it. A lock left by a process that is gone is taken over. Keep the returned lock
+    (it is released when dropped) and give it to :func:`release` when done."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    lock = QLockFile(str(target) + LOCK_SUFFIX)
+    lock.setStaleLockTime(0)  # held for as long as the issue is open: never stale by age
+    return lock if lock.tryLock(0) else None
+
+
+def release(lock: QLockFile | None) -> None:
+    if lock is not None:
+        lock.unlock()

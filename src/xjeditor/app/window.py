@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import math
 import os
 import warnings
 from pathlib import Path
@@ -59,6 +60,7 @@ APP_TITLE = "XJ Editor 社区报排版"
 RECENT_KEY = "recent_files"
 MAX_RECENT = 8
 AUTOSAVE_MS = 60_000  # how often unsaved changes are written to the recovery file
+MIN_RULE_MM = 1.0  # a rule shorter than this is not drawn or kept
 
 
 class ExportCancelled(Exception):
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self._edits = 0  # document changes so far; autosave skips when nothing changed since
         self._autosaved_edits = -1
         self._recovery_file: Path | None = None  # the recovery file this window wrote
+        self._recovery_lock = None  # QLockFile held on an untitled issue's recovery file
         self._preflight_stale = True
         self.findings: list[Finding] = []
         self.last_export_findings: list = []
@@ -124,9 +127,11 @@ class MainWindow(QMainWindow):
         self.canvas.threadTargetChosen.connect(self._thread_target)
         self.canvas.imagePanned.connect(self._image_panned)
         self.canvas.imageScaled.connect(self._image_scaled)
+        self.canvas.ruleEndsEdited.connect(lambda page, fid, _old, new: self.set_rule_ends(page, fid, new))
         self.canvas.toolChanged.connect(self._tool_changed)
         self.properties_panel.geometryEdited.connect(self._properties_geometry)
         self.properties_panel.attrsEdited.connect(self._properties_attrs)
+        self.properties_panel.ruleLengthEdited.connect(self.set_rule_length)
         self.pages_panel.pageActivated.connect(self.canvas.scroll_to_page)
         self.stories_panel.storySelected.connect(self._story_selected)
         self.story_editor.applied.connect(self.apply_story_form)
@@ -327,8 +332,7 @@ class MainWindow(QMainWindow):
         if self.doc is not None:
             self.doc.unsubscribe(self._doc_changed)
             # the issue being replaced was saved or discarded by the user (maybe_save)
-            recovery.remove_recovery(self._recovery_file)
-            self._recovery_file = None
+            self._drop_recovery()
         self.doc = doc
         self._edits = 0
         self._autosaved_edits = -1
@@ -519,8 +523,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "无法保存", f"无法保存“{self.doc.display_name}”。", exc.message_zh)
             return False
         self.undo_stack.setClean()
-        recovery.remove_recovery(self._recovery_file)
-        self._recovery_file = None
+        self._drop_recovery()
         self.update_title()
         self.add_recent(self.doc.path)
         self.statusBar().showMessage(f"已保存 {self.doc.path}", 5000)
@@ -555,14 +558,58 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.maybe_save():
             self.autosave_timer.stop()
-            recovery.remove_recovery(self._recovery_file)  # saved, or discarded by the user
-            self._recovery_file = None
+            self._drop_recovery()  # saved, or discarded by the user
             self.undo_stack.setClean()  # decided: nothing is pending once the window is gone
             event.accept()
         else:
             event.ignore()
 
     # ---- autosave ------------------------------------------------------------------------------
+    def _drop_recovery(self) -> None:
+        """The changes were saved or discarded: delete this window's recovery file."""
+        recovery.remove_recovery(self._recovery_file)
+        recovery.release(self._recovery_lock)
+        self._recovery_file = None
+        self._recovery_lock = None
+
+    def offer_untitled_recovery(self) -> bool:
+        """At start-up: offer the autosaved copies of never-saved issues that an editor which
+        did not close normally left behind (newest first; copies another running editor is
+        writing are skipped). 恢复 opens one as an untitled, modified issue whose copy goes
+        once it is saved or discarded; 丢弃 deletes a copy and asks about the next; 以后再说
+        keeps them all for the next start. True when an issue was recovered."""
+        for rec in recovery.untitled_recovery_files():
+            if rec == self._recovery_file:
+                continue
+            lock = recovery.claim(rec)
+            if lock is None:
+                continue  # another editor that is running writes this copy
+            try:
+                issue = load_issue(rec)
+            except IssueFileError as exc:
+                recovery.release(lock)
+                self.statusBar().showMessage(f"自动保存的副本 {rec.name} 无法读取：{exc.message_zh}", 10000)
+                continue
+            choice = dialogs.ask_untitled_recovery(self, f"{issue.paper}第{issue.number}期", _mtime_text(rec))
+            if choice == dialogs.RECOVER:
+                if not self.maybe_save():
+                    recovery.release(lock)
+                    return False
+                self.set_document(Document(issue))
+                self._recovery_file, self._recovery_lock = rec, lock
+                self._autosaved_edits = self._edits
+                self.undo_stack.resetClean()  # unsaved work: modified until saved
+                self.update_title()
+                self.statusBar().showMessage("已恢复未保存的新建期刊（尚未保存为文件）", 8000)
+                return True
+            if choice == dialogs.DISCARD:
+                recovery.remove_recovery(rec)
+                recovery.release(lock)
+                continue
+            recovery.release(lock)  # 以后再说: the copies stay for the next start
+            return False
+        return False
+
     def recovery_target(self) -> Path | None:
         """Where the next autosave goes."""
         if self.doc is None:
@@ -587,6 +634,11 @@ class MainWindow(QMainWindow):
         try:
             issue = self._issue_with_pending_form() if pending else doc.issue
             target = self.recovery_target()
+            if doc.path is None and self._recovery_lock is None:
+                # an untitled issue's copy: locked first, so that an editor starting now
+                # does not offer it as left behind
+                self._recovery_lock = recovery.claim(target)
+                self._recovery_file = target  # and the same name next time, should this write fail
             recovery.write_recovery(issue, target)
         except Exception as exc:  # noqa: BLE001 - autosave must never take the editor down
             reason = exc.message_zh if isinstance(exc, IssueFileError) else _os_error_zh(exc)
@@ -891,7 +943,7 @@ class MainWindow(QMainWindow):
         issue = self.doc.issue
         if tool == TOOL_RULE:
             x1, y1, x2, y2 = shape
-            if abs(x2 - x1) < 1.0 and abs(y2 - y1) < 1.0:
+            if abs(x2 - x1) < MIN_RULE_MM and abs(y2 - y1) < MIN_RULE_MM:
                 self.statusBar().showMessage("线条太短，没有添加", 3000)
                 return
             frame = RuleFrame(issue.new_id("r"), x1, y1, x2, y2)
@@ -1052,29 +1104,48 @@ class MainWindow(QMainWindow):
         return True
 
     def set_fit(self, mode: FitMode) -> None:
-        f = self.selected_frame()
-        if isinstance(f, ImageFrame) and f.fit != mode:
-            label = {FitMode.FIT: "适合", FitMode.FILL: "填充", FitMode.MANUAL: "手动调整"}[mode]
-            attrs = {"fit": mode}
-            if mode == FitMode.MANUAL:  # start from what the frame shows now
-                attrs.update(self._manual_from_current(f))
-            self._push_attrs(self.canvas.selection.page, f.id, attrs, f"图片{label}")
+        sel = self.canvas.selection
+        if isinstance(self.selected_frame(), ImageFrame):
+            self.set_fit_of(sel.page, sel.frame, mode)
 
-    def _manual_from_current(self, f: ImageFrame) -> dict:
-        """Scale and offsets in MANUAL mode that show what FILL/FIT shows (from the display list)."""
+    def set_fit_of(self, page: int, frame_id: str, mode: FitMode, text: str = "") -> bool:
+        """Change an image frame's fit mode (an undo step). Switching to MANUAL starts from
+        the scale and offsets that show what the frame shows now, so the picture stays put;
+        undo brings the mode and the stored scale and offsets back."""
+        f = self.doc.issue.pages[page].frame(frame_id)
+        if not isinstance(f, ImageFrame) or f.fit == mode:
+            return False
+        label = {FitMode.FIT: "适合", FitMode.FILL: "填充", FitMode.MANUAL: "手动调整"}[mode]
+        attrs: dict = {"fit": mode}
+        if mode == FitMode.MANUAL:
+            attrs.update(self._manual_from_current(page, f))
+        self._push_attrs(page, frame_id, attrs, text or f"图片{label}")
+        return True
+
+    def _manual_from_current(self, page: int, f: ImageFrame) -> dict:
+        """Scale and offsets in MANUAL mode that show what FILL/FIT shows now (read from the
+        display list; the scale is the typesetter's: 1.0 = the image's pixels at 300 ppi)."""
+        if not f.image or f.image not in self.doc.issue.images:
+            return {}
         try:
             ts = self.doc.typeset
         except TypesetFailed:
             return {}
         from ..model import pt_to_mm
         from ..typeset.display import ImagePlacement
+        from ..typeset.layout import image_size_px
 
-        for page in ts.pages:
-            for it in page.items:
-                if isinstance(it, ImagePlacement) and it.frame == f.id and it.image:
-                    return {"offset_x": round(pt_to_mm(it.ix - it.clip[0]), 2),
-                            "offset_y": round(pt_to_mm(it.iy - it.clip[1]), 2)}
-        return {}
+        shown = next((it for it in (ts.pages[page].items if page < len(ts.pages) else [])
+                      if isinstance(it, ImagePlacement) and it.frame == f.id and it.image), None)
+        if shown is None:
+            return {}
+        attrs: dict = {"offset_x": round(pt_to_mm(shown.ix - shown.clip[0]), 3),
+                       "offset_y": round(pt_to_mm(shown.iy - shown.clip[1]), 3)}
+        size = image_size_px(self.doc.issue.images[f.image].data)
+        if size is not None and size[0] > 0:
+            native_mm = size[0] / 300.0 * 25.4
+            attrs["scale"] = round(pt_to_mm(shown.iw) / native_mm, 6)
+        return attrs
 
     def _image_panned(self, page: int, frame_id: str, ox: float, oy: float) -> None:
         self._push_attrs(page, frame_id, {"offset_x": ox, "offset_y": oy}, "移动图片")
@@ -1100,6 +1171,37 @@ class MainWindow(QMainWindow):
         self._story_selected(story.id)
         return story.id
 
+    def set_rule_ends(self, page: int, frame_id: str, ends, *, merge: str = "") -> bool:
+        """Move a rule's two ends (mm), as dragged on the canvas or from its length in the 属性
+        panel: one undo step, refused (with a message) when the ends come too close."""
+        f = self.doc.issue.pages[page].frame(frame_id)
+        if not isinstance(f, RuleFrame):
+            return False
+        x1, y1, x2, y2 = (float(v) for v in ends)
+        if (x1, y1, x2, y2) == (f.x1, f.y1, f.x2, f.y2):
+            return False
+        if math.hypot(x2 - x1, y2 - y1) < MIN_RULE_MM:
+            self.statusBar().showMessage("线条太短，没有修改", 3000)
+            self.canvas.repaint_pages()
+            return False
+        self._push_attrs(page, frame_id, {"x1": x1, "y1": y1, "x2": x2, "y2": y2},
+                         f"调整线条 {frame_id}", merge)
+        self.statusBar().showMessage(f"线条 {frame_id} 长 {math.hypot(x2 - x1, y2 - y1):.1f} 毫米", 3000)
+        return True
+
+    def set_rule_length(self, page: int, frame_id: str, length: float) -> bool:
+        """Make a rule ``length`` mm long: its first end stays, the other moves along the rule
+        (a rule of no length grows to the right). Spin-box steps merge into one undo step."""
+        f = self.doc.issue.pages[page].frame(frame_id)
+        if not isinstance(f, RuleFrame):
+            return False
+        dx, dy = f.x2 - f.x1, f.y2 - f.y1
+        now = math.hypot(dx, dy)
+        ux, uy = (dx / now, dy / now) if now > 1e-9 else (1.0, 0.0)
+        ends = (f.x1, f.y1, round(f.x1 + ux * length, 4) if ux else f.x1,
+                round(f.y1 + uy * length, 4) if uy else f.y1)
+        return self.set_rule_ends(page, frame_id, ends, merge="length")
+
     def _properties_geometry(self, page: int, frame_id: str, rect: Rect) -> None:
         old = self.doc.frame_geometry(page, frame_id)
         self.undo_stack.push(SetFrameGeometryCommand(self.doc, page, frame_id, rect, old,
@@ -1107,6 +1209,9 @@ class MainWindow(QMainWindow):
 
     def _properties_attrs(self, page: int, frame_id: str, attrs: dict) -> None:
         name = next(iter(attrs))
+        if name == "fit" and len(attrs) == 1:
+            self.set_fit_of(page, frame_id, FitMode(attrs["fit"]), "修改图片适配")
+            return
         label = {"columns": "栏数", "gutter": "栏间距", "fit": "图片适配", "runaround": "绕排",
                  "width": "线宽"}.get(name, name)
         self._push_attrs(page, frame_id, attrs, f"修改{label}", name)
