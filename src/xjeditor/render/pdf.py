@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..model import CMYK, ImageAsset, mm_to_pt
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
+from .deflate import deflate_all
 from .pdf_fonts import CharCode, FontEmbedError, FontSubset, SfntFace
 from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
@@ -141,9 +142,11 @@ class _FontBook:
         return found
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
-        for subset in self._by_face.values():
-            if subset.used:
-                subset.add_to_document(doc)
+        used = [subset for subset in self._by_face.values() if subset.used]
+        programs = [subset.program() for subset in used]
+        packed = deflate_all([data for data, _ in programs])
+        for subset, (data, new_gid), z in zip(used, programs, packed):
+            subset.add_to_document(doc, program=(data, new_gid, z))
 
     def close(self) -> None:
         for face in self._faces.values():
@@ -265,6 +268,7 @@ class _PageWriter:
         self._stroke: CMYK | None = None
         self._line_width: float | None = None
         self._font: tuple[str, float] | None = None
+        self._tc: float | None = None  # character spacing (Tc), points
 
     # ---- state ----------------------------------------------------------
     def save(self) -> None:
@@ -321,44 +325,55 @@ class _PageWriter:
         size = run.size
         unit = size / 1000.0  # text space units -> points
         xs = run.xs
+        text = run.text
+        # gaps[i]: the space between glyph i's advance and glyph i + 1 (justification,
+        # Han-Latin spacing, compression)
+        gaps = [b - a - c.width * unit for a, b, c in zip(xs, xs[1:], codes)]
         # Where the next character starts inside this one's advance (compressed
         # punctuation), show this one with a narrower advance: the glyph is drawn the
         # same, and text extraction sees boxes in order instead of an overlap (which
         # pdftotext would take as a line break).
         limit = NARROW_FROM_EM * size
-        text = run.text
-        last = len(codes) - 1
-        for i in range(last):
-            room = xs[i + 1] - xs[i]
-            if codes[i].width * unit - room > limit:
-                codes[i] = subset.code(text[i], round(max(0.0, room) / size * subset.units_per_em))
+        if gaps and min(gaps) < -limit:
+            for i, gap in enumerate(gaps):
+                if gap < -limit:
+                    room = xs[i + 1] - xs[i]
+                    codes[i] = subset.code(text[i], round(max(0.0, room) / size * subset.units_per_em))
+                    gaps[i] = room - codes[i].width * unit
+        if subset.missing and not subset.missing.isdisjoint(text):
+            self._missing.setdefault(run.font, set()).update(subset.missing.intersection(text))
         self.fill(run.color)
         # Overprinting a colour without ink would make the text vanish.
         self.overprint(run.overprint and run.color.total_ink > 0)
+        # The most common gap (a justified line's letter-spacing) becomes the character
+        # spacing Tc; only the other gaps need a TJ adjustment.
+        # (Gaps are compared to 1/100000 pt: close enough that the TJ number of a gap
+        # equal to Tc rounds to 0.)
+        ops = ""
+        tc = self._tc if self._tc is not None else 0.0
+        rounded = [round(g, 5) for g in gaps]
+        if rounded:
+            common = max(set(rounded), key=rounded.count) if len(rounded) > 2 else rounded[0]
+            if common != tc or self._tc is None:
+                tc = common
+                ops = f"{_num(tc, 5)} Tc "
+                self._tc = tc
+        hexes = [c.hex for c in codes]
         parts: list[str] = []
-        pending: list[str] = []
-        add_part, add_pending = parts.append, pending.append
-        pos = xs[0]  # where the next glyph would go without adjustment, relative to run.x
-        for i, code in enumerate(codes):
-            if code.missing:
-                self._missing.setdefault(run.font, set()).add(text[i])
-            add_pending(code.hex)
-            if i == last:
-                break
-            pos += code.width * unit
-            adjust = round((pos - xs[i + 1]) / unit, _TJ_DECIMALS)
-            if adjust:
-                add_part(f"<{''.join(pending)}>")
-                add_part(_num(adjust, _TJ_DECIMALS))
-                pending.clear()
-                pos -= adjust * unit
-        add_part(f"<{''.join(pending)}>")
+        start = 0
+        for i, r in enumerate(rounded):
+            if r != tc:
+                a = round((tc - gaps[i]) / unit, _TJ_DECIMALS)
+                if a:
+                    parts.append(f"<{''.join(hexes[start:i + 1])}> {_num(a, _TJ_DECIMALS)}")
+                    start = i + 1
+        parts.append(f"<{''.join(hexes[start:])}>")
         font = (subset.resource_name, size)
         tf = "" if font == self._font else f"/{font[0]} {_num(size)} Tf "
         self._font = font
         x = self.ox + run.x + xs[0]
         y = self.top - run.y
-        self.c.addLiteral(f"BT {tf}1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
+        self.c.addLiteral(f"BT {tf}{ops}1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
 
     def rule(self, rule: Rule) -> None:
         if rule.width <= 0:

@@ -41,6 +41,8 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
+from .deflate import deflate
+
 # OS/2 fsType bits (OpenType spec): what the font's licence allows an embedder to do.
 FS_RESTRICTED = 0x0002  # must not be embedded at all (unless bits 2 or 3 are also set)
 FS_NO_SUBSETTING = 0x0100  # may be embedded only whole
@@ -504,6 +506,7 @@ class FontSubset:
         self.face = face
         self.resource_name = resource_name  # e.g. "F1", used as /F1 in content streams
         self._codes: dict[tuple[str, int | None], CharCode] = {}
+        self._natural: dict[str, CharCode] = {}  # the (ch, None) entries of _codes
         self._cids: list[tuple[str, GlyphSpec]] = []  # CID n is self._cids[n - 1]
         self.missing: set[str] = set()
         self._scale = 1000.0 / face.units_per_em
@@ -534,11 +537,17 @@ class FontSubset:
                 width = (natural if advance is None else advance) * self._scale
                 found = CharCode(f"{cid:04X}", width, gid == 0)
             self._codes[(ch, advance)] = found
+            if advance is None:
+                self._natural[ch] = found
         return found
 
     def encode(self, text: str) -> list[CharCode]:
-        get = self._codes.get
-        return [get((ch, None)) or self.code(ch) for ch in text]
+        natural = self._natural
+        try:
+            return [natural[ch] for ch in text]
+        except KeyError:  # a character not shown before in this face
+            get = natural.get
+            return [get(ch) or self.code(ch) for ch in text]
 
     @property
     def used(self) -> bool:
@@ -551,16 +560,32 @@ class FontSubset:
         return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
     # ---- PDF objects ----------------------------------------------------
-    def add_to_document(self, doc: pdfdoc.PDFDocument, *, compress: bool = True) -> None:
+    def program(self) -> tuple[bytes, dict[GlyphSpec, int]]:
+        """The subset font program and the new glyph id of each glyph spec."""
+        return build_truetype_subset(self.face, [spec for _, spec in self._cids])
+
+    def add_to_document(self, doc: pdfdoc.PDFDocument, *, compress: bool = True,
+                        program: tuple[bytes, dict[GlyphSpec, int], bytes | None] | None = None) -> None:
         """Write the font objects and list the font under its resource name in the
-        document's shared font dictionary (the /Font resource of every page)."""
+        document's shared font dictionary (the /Font resource of every page).
+
+        ``program``: (font program, new glyph ids, the program already deflated or None),
+        as ``deflate_programs`` prepares them for all subsets of a document at once."""
         face = self.face
-        program, new_gid = build_truetype_subset(face, [spec for _, spec in self._cids])
+        if program is None:
+            data, new_gid = self.program()
+            packed = deflate(data) if compress else None
+        else:
+            data, new_gid, packed = program
         base_font = f"{self.subset_tag()}+{face.ps_name}"
         filters = [pdfdoc.PDFZCompress] if compress else None
         name = self.resource_name
 
-        font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(program)}), program, filters)
+        if packed is not None:  # already deflated: reportlab leaves a stream with a Filter alone
+            font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
+                "Length1": len(data), "Filter": pdfdoc.PDFName("FlateDecode")}), packed)
+        else:
+            font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(data)}), data, None)
         scale = self._scale
         descriptor = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("FontDescriptor"),

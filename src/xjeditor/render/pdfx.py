@@ -22,6 +22,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc
 
 from ..paths import resources_dir
+from .deflate import deflate
 
 PDFX_VERSION = "PDF/X-1a:2003"
 PDFX_CONFORMANCE = "PDF/X-1a:2003"
@@ -187,11 +188,11 @@ def install_info(doc: pdfdoc.PDFDocument, title: str, *, pdfx: bool) -> None:
 
 def attach_output_intent(doc: pdfdoc.PDFDocument, intent: OutputIntent, *, compress: bool = True) -> None:
     """Add /OutputIntents with the embedded CMYK profile to the document catalog."""
-    profile = pdfdoc.PDFStream(
-        pdfdoc.PDFDictionary({"N": 4}),
-        intent.profile,
-        [pdfdoc.PDFZCompress] if compress else None,
-    )
+    if compress:  # deflated once and cached: the same bytes in every export
+        profile = pdfdoc.PDFStream(
+            pdfdoc.PDFDictionary({"N": 4, "Filter": pdfdoc.PDFName("FlateDecode")}), deflate(intent.profile))
+    else:
+        profile = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4}), intent.profile, None)
     entry = {
         "Type": pdfdoc.PDFName("OutputIntent"),
         "S": pdfdoc.PDFName("GTS_PDFX"),
