@@ -9,7 +9,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup run test bench clean
 
+# Byte-compile the sources (as a wheel install would): with PYTHONDONTWRITEBYTECODE set, or
+# after an edit, Python would otherwise compile every changed module again at each start,
+# which costs an export about a third of its time. Only stale files are compiled.
 setup: $(STAMP)
+	@$(PY) -m compileall -q src
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,8 +1,12 @@
 """Shared test set-up: GUI tests run offscreen; hypothesis profiles bounded for CI."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Prepared images, compiled templates and deflated streams go to a folder of this test
+# run, never to the user's cache (child processes of CLI tests inherit it).
+os.environ.setdefault("XJEDITOR_CACHE_DIR", tempfile.mkdtemp(prefix="xjeditor-test-cache-"))
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
