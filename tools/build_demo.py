@@ -438,13 +438,9 @@ def _head_rows(issue: Issue, story: Story, width_mm: float) -> int:
     """Rows the story's head takes across a width (the engine's own measure)."""
     from xjeditor.model import mm_to_pt
     from xjeditor.render.export import shared_registry
-    from xjeditor.typeset.grid import Grid
-    from xjeditor.typeset.story import Setter, StoryLayout, _head
+    from xjeditor.typeset.story import head_rows
 
-    body = issue.styles.paragraph["body"]
-    head = _head(Setter(issue, shared_registry(), StoryLayout(story.id)), story, mm_to_pt(width_mm),
-                 Grid.for_body(body.size, body.line_gap))
-    return head.rows if head else 0
+    return head_rows(issue, story, shared_registry(), mm_to_pt(width_mm))
 
 
 def text_frame(plan: Plan) -> TextFrame:

@@ -148,6 +148,27 @@ def test_text_jumps_across_pages_with_jump_lines_r35(fonts):
     assert sorted(set_text) == sorted(_source_text(issue.stories["s1"]))
 
 
+def test_a_continuation_frame_the_story_never_reaches_counts_as_underset(fonts):
+    """A story threaded on to page 3 that ends on page 1: the whole continuation frame,
+    with the rows kept there for the 续题 and the 上接 line and the 下转 row on page 1, is
+    in the 缺 N 行 figure, and no jump line is set."""
+    # one column each, so that no balancing moves a row between the two layouts
+    alone = _issue([_frame("f1", 30, 60, cols=1, story="s1")])
+    alone.stories["s1"] = _story(paragraphs=2)
+    base = layout_issue(alone, fonts).stories["s1"].copyfit.underset_lines
+    f1 = _frame("f1", 30, 60, cols=1, story="s1", next="f2")
+    f2 = _frame("f2", 30, 40, cols=1)
+    f2_rows = 40
+    issue = _issue([f1], [], [f2])
+    issue.stories["s1"] = _story(paragraphs=2)
+    result = layout_issue(issue, fonts)
+    sl = result.stories["s1"]
+    assert sl.pages == [0] and sl.jumps == []
+    assert sl.copyfit.underset_lines == base + f2_rows
+    text = "".join(it.text for p in result.pages for it in p.items if isinstance(it, GlyphRun))
+    assert "下转" not in text and "上接" not in text
+
+
 def test_text_keeps_out_of_a_runaround_image(fonts):
     frame = _frame("f1", 30, 60, story="s1")
     img = ImageFrame("i1", Rect(15.85, 30 + 60, 2 * 14 * EM + 1.5 * EM, 40))

@@ -267,6 +267,16 @@ def _head(setter: Setter, story: Story, width: float, grid: Grid) -> Head | None
     return Head(rows, place)
 
 
+def head_rows(issue: Issue, story: Story, fonts: FontSource, width: float) -> int:
+    """Body grid rows the story's head block (headlines, column tag, 编者按) takes when set
+    across ``width`` points, the empty row below it included; 0 when it has no head.
+    Layout tools use it to size a frame before the story is placed."""
+    body = issue.styles.paragraph.get("body")
+    grid = Grid.for_body(body.size if body else 9.0, body.line_gap if body else 0.5)
+    head = _head(Setter(issue, fonts, StoryLayout(story.id)), story, width, grid)
+    return head.rows if head is not None else 0
+
+
 def _line_placer(setter: Setter, lines: list, style: ParagraphStyle, pitch: float,
                  story_id: str) -> Callable[[float, float, int], None]:
     def put(x: float, top: float, page: int) -> None:
@@ -706,11 +716,19 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
     layout.copyfit.overset_chars = result.overset_chars
     layout.copyfit.overset_lines = result.overset_lines
     if result.overset_lines == 0:
-        end_cols = [i for i, f in enumerate(frame_of_col) if f == last_used]
-        layout.copyfit.underset_lines = sum(
+        # 缺 N 行: the rows left in the frame the story ends in and in every frame after it
+        # in the thread, with the rows kept there for 续题 and jump lines, which stay empty
+        # when the story does not get that far
+        under = sum(
             len(columns[i].rows) - result.used.get(i, 0) if columns[i].uniform is not None
             else sum(1 for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
-            for i in end_cols)
+            for i, f in enumerate(frame_of_col) if f >= last_used)
+        for ci, _row, text in reserved:
+            k = frame_of_col[ci]
+            if k > last_used or (k == last_used and text.startswith("（下转")):
+                under += 1
+        under += sum(rows for k, (_, _, rows) in cont_heads.items() if k > last_used)
+        layout.copyfit.underset_lines = under
     layout.pages = sorted(layout.items)
     return layout
 
