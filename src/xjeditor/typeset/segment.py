@@ -39,6 +39,7 @@ _UNIT_RE = re.compile(r"[yg]?L+(?:[sg]+L+)*u?|DDD(?!D)|DD|EEE(?!E)|EE|QQ")
 # position would make the scan half as fast again.)
 _GLUE_RE = re.compile(r"[SN]+|H(?=[yg]?L)|[Lu](?=H)")
 _PUNCT_RE = re.compile(r"[PFQCOMTVDE]")
+_SPACES_RE = re.compile(r"[SN]+")  # _GLUE_RE for a paragraph without Latin
 # Boundaries inside Latin text that take no justification space: before ASCII closing and
 # separator marks, after an ASCII opening bracket.
 _ATTACHED_RE = re.compile(r"[Lsgabyu](?=[asgu])|b(?=[Lsgabyu])")  # the boundary after the match
@@ -157,8 +158,12 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     def sz(c: int) -> float:
         return size if sizes is None else sizes[c]
 
+    # Most paragraphs are ideographs and CJK punctuation only: the scans below are skipped
+    # when the classes they look for are absent (a substring test runs at C speed).
+    latin = "L" in k or "y" in k or "g" in k or "u" in k
+
     # --- units (R5, R6): no break and no justification space inside them
-    for m in _UNIT_RE.finditer(k):
+    for m in (_UNIT_RE.finditer(k) if latin or "D" in k or "E" in k or "Q" in k else ()):
         s, e = m.span()
         ln = e - s - 1
         if ln <= 0:
@@ -174,9 +179,9 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             long_starts.append(s)
 
     # --- spaces, forced breaks and Han-Latin spacing (R7, R19)
-    if "S" in k or "N" in k or "H" in k:
-        w0 = w[:]  # natural widths: a word space keeps its own as glue
-        for m in _GLUE_RE.finditer(k):
+    glue = _GLUE_RE if latin else _SPACES_RE if "S" in k or "N" in k else None
+    if glue is not None:
+        for m in glue.finditer(k):
             s, e = m.span()
             if k[s] not in "SN":  # Han next to Latin, no space in the source
                 s += 1
@@ -186,6 +191,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
                     hl_cap[s] = sp / 3.0  # 1/4 em stretches to 1/3 em
                     hl_shrink[s] = sp * 0.5
                 continue
+            space = w[s]  # a word space keeps its own width as glue
             for c in range(s, e):
                 w[c] = 0.0
                 gp[c] = 0
@@ -205,7 +211,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
                 pass  # CJK punctuation carries its own space
             else:  # a word space
                 em = sz(e)
-                sp = w0[s]
+                sp = space
                 g[e] = sp
                 ws_cap[e] = max(0.0, 0.5 * em - sp)
                 ws_shrink[e] = max(0.0, sp - 0.25 * em)
@@ -223,12 +229,16 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             else:
                 ls = set(long_starts)
                 starts = [c for c in starts if c not in ls]
-        for c in starts:
-            brk[c] = 0
-            j = c - 1
-            while j > 0 and k[j] == "S":
-                brk[j] = 0
-                j -= 1
+        if "S" in k:
+            for c in starts:
+                brk[c] = 0
+                j = c - 1
+                while j > 0 and k[j] == "S":
+                    brk[j] = 0
+                    j -= 1
+        else:
+            for c in starts:
+                brk[c] = 0
         if end_re is not None:
             for m in end_re.finditer(text):
                 j = m.start() + 1
