@@ -258,6 +258,18 @@ def _head_lines(fonts, title, cols):
     return [r.text for r in result.pages[0].items if isinstance(r, GlyphRun) and r.size == size]
 
 
+@pytest.mark.parametrize("text, halves", [
+    ("述职测评晒成绩 铆足干劲启新程", ["述职测评晒成绩", "铆足干劲启新程"]),
+    ("“两委”换届 开好局\u3000起好步", ["“两委”换届", "开好局", "起好步"]),
+    ("新泾镇召开 2021 年学习讨论会", ["新泾镇召开 2021 年学习讨论会"]),  # a space beside digits
+    ("  践行初心使命  ", ["践行初心使命"]),
+])
+def test_couplet_halves_split_only_between_ideographs(text, halves):
+    from xjeditor.typeset.story import _couplet_halves
+
+    assert _couplet_halves(text) == halves
+
+
 def test_a_couplet_headline_breaks_at_its_space(fonts):
     lines = _head_lines(fonts, "述职测评晒成绩 铆足干劲启新程", 2)
     assert lines == ["述职测评晒成绩", "铆足干劲启新程"]

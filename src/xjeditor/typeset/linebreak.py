@@ -240,13 +240,14 @@ def place_line(P: Prepared, ln: LineSpec, justify: bool, align: str) -> tuple[li
     s, te = ln.s, ln.te
     ind = ln.indent
     M = ln.measure
-    W = natural_width(P, s, te, ind)
+    cum, gx, cgp = P.cum, P.gx, P.cgp
+    lead = P.g.get(s, 0.0) + P.strim.get(s, 0.0)  # (natural_width, inlined: once per line)
+    W = cum[te] - cum[s] - lead - P.etrim.get(te - 1, 0.0) + ind if te > s else ind
     if ln.kind == PUSHED_IN:
         return _place_shrunk(P, ln, W)
     if ln.kind == HANG:
         return _place_hanging(P, ln, W)
-    cum, gx, cgp = P.cum, P.gx, P.cgp
-    k0 = ind - P.strim.get(s, 0.0) - cum[s] - P.g.get(s, 0.0)
+    k0 = ind - lead - cum[s]
     loose = False
     width = W
     if justify and te - s > 0:
@@ -266,7 +267,7 @@ def place_line(P: Prepared, ln: LineSpec, justify: bool, align: str) -> tuple[li
                     E -= f2 * HL
             ngaps = cgp[te - 1] - cgp[s]
             e = E / ngaps if ngaps and E > 0 else 0.0
-            loose = e > 0.25 * P.size_at(s) + EPS or (ngaps == 0 and E > EPS)
+            loose = e > 0.25 * (P.size if P.sizes is None else P.sizes[s]) + EPS or (ngaps == 0 and E > EPS)
             width = M if (ngaps or E <= EPS) else M - E
             if f1 or f2:  # stretched word spaces / Han-Latin spacing, then the gaps
                 k1 = k0 - e * cgp[s]

@@ -195,7 +195,32 @@ def _continued_style(issue: Issue) -> ParagraphStyle:
 
 # A space between two ideographs in a headline separates the halves of a couplet
 # (述职测评晒成绩 铆足干劲启新程): the place a headline breaks when it must.
-_COUPLET_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff“”‘’）》」』！？。，；：])[ \u3000]+(?=[\u3400-\u9fff\uf900-\ufaff“‘（《「『])")
+# (Checked character by character: a regex with these ranges in look-arounds takes
+# milliseconds to compile at every start.)
+_SPACE_RUN = re.compile("[ \u3000]+")
+_COUPLET_LEFT = "“”‘’）》」』！？。，；："
+_COUPLET_RIGHT = "“‘（《「『"
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _couplet_halves(text: str) -> list[str]:
+    """The halves of a headline split at the spaces between ideographs (or a closing mark
+    and an ideograph or opening mark); the text itself when it has none."""
+    text = text.strip()
+    halves: list[str] = []
+    start = 0
+    for m in _SPACE_RUN.finditer(text):
+        a, b = m.span()
+        if 0 < a and b < len(text):
+            left, right = text[a - 1], text[b]
+            if (_is_ideograph(left) or left in _COUPLET_LEFT) and (_is_ideograph(right) or right in _COUPLET_RIGHT):
+                halves.append(text[start:a])
+                start = b
+    halves.append(text[start:])
+    return [h for h in halves if h]
 
 
 def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width: float, text: str) -> list:
@@ -205,7 +230,7 @@ def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, widt
     lines = _compose_lines(setter, part, style, width, text=text)
     if len(lines) <= 1 or "\n" in text:
         return lines
-    halves = [h for h in _COUPLET_SPACE.split(text.strip()) if h]
+    halves = _couplet_halves(text)
     if 1 < len(halves) <= len(lines):
         by_half = [_compose_lines(setter, part, style, width, text=h) for h in halves]
         if all(len(ls) == 1 for ls in by_half):
