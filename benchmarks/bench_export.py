@@ -233,6 +233,11 @@ def main() -> int:
         print(f"{'case':<22}{'cold s':>9}{'warm s':>9}{'peak MB':>9}")
         print(f"{'xjeditor export ' + str(n) + 'p':<22}{small['cold']:9.3f}{small['warm']:9.3f}{small['rss']:9.1f}")
         print(f"{'xjeditor export 16p':<22}{large['cold']:9.3f}{large['warm']:9.3f}{large['rss']:9.1f}")
+        # What any export pays before it does anything: Python with the libraries the
+        # project is built on (reportlab imports Pillow; layouts need jinja2).
+        floor = min(run_child([sys.executable, "-c", "import reportlab.pdfgen.canvas, jinja2, PIL.Image"])[0]
+                    for _ in range(args.runs + 1))
+        print(f"{'imports only (floor)':<22}{'':>9}{floor:9.3f}   python + reportlab, jinja2, Pillow")
         t_small = bench_typst(issue, work, args.runs)
         t_large = bench_typst(big, work, args.runs)
         if t_small and t_large:
