@@ -40,6 +40,7 @@ _UNIT_RE = re.compile(r"[yg]?L+(?:[sg]+L+)*u?|DDD(?!D)|DD|EEE(?!E)|EE|QQ")
 _GLUE_RE = re.compile(r"[SN]+|H(?=[yg]?L)|[Lu](?=H)")
 _PUNCT_RE = re.compile(r"[PFQCOMTVDE]")
 _SPACES_RE = re.compile(r"[SN]+")  # _GLUE_RE for a paragraph without Latin
+_OFFSET_RE = re.compile(r"[OMTVDE]")  # marks drawn off their box start (R10)
 # Boundaries inside Latin text that take no justification space: before ASCII closing and
 # separator marks, after an ASCII opening bracket.
 _ATTACHED_RE = re.compile(r"[Lsgabyu](?=[asgu])|b(?=[Lsgabyu])")  # the boundary after the match
@@ -71,6 +72,13 @@ class _Advances(dict):
             got = self._sized[size] = _PointWidths(self, size)
         return got
 
+    def set_widths(self, size: float, prof: PunctProfile) -> "_SetWidths":
+        key = (size, prof.name)
+        got = self._sized.get(key)
+        if got is None:
+            got = self._sized[key] = _SetWidths(self.points(size), size, prof.box)
+        return got
+
 
 class _PointWidths(dict):
     __slots__ = ("em", "size")
@@ -81,6 +89,32 @@ class _PointWidths(dict):
 
     def __missing__(self, ch: str) -> float:
         v = self[ch] = self.em[ch] * self.size
+        return v
+
+
+class _SetWidths(dict):
+    """Points per character as set in one punctuation style at one size: a CJK mark's box
+    width (R9), any other character's advance; ``offsets`` holds where a mark's glyph is
+    drawn inside its box when that is not at the box start (R10: opening marks, centred
+    marks, dashes, ellipses). For styles whose marks never exceed half an em, these are a
+    mark's widths wherever it stands, so a paragraph's widths are one ``map``."""
+
+    __slots__ = ("natural", "size", "box", "offsets")
+
+    def __init__(self, natural: _PointWidths, size: float, box: dict[str, float]) -> None:
+        super().__init__()
+        self.natural, self.size, self.box = natural, size, box
+        self.offsets: dict[str, float] = {}
+
+    def __missing__(self, ch: str) -> float:
+        v = nat = self.natural[ch]
+        cls = classify(ch)
+        if cls in _CJK_PUNCT:
+            v = self.box[cls] * self.size
+            off = v - nat if cls == "O" else (v - nat) * 0.5 if cls in "MTVDE" else 0.0
+            if off:
+                self.offsets[ch] = off
+        self[ch] = v
         return v
 
 
@@ -121,10 +155,18 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     P.text, P.k, P.n, P.profile = text, k, n, prof
     P.run_bounds = [(a, b) for a, b, _, _ in runs]
 
-    # Widths in em from each run's font, then in points.
+    # Widths in points from each run's font. In one run, and in a punctuation style whose
+    # marks are at most half an em (no compression between marks, no line-edge trims: the
+    # house style), marks take their box widths here and need no pass of their own.
+    box = prof.box
+    setw: _SetWidths | None = None
     if len(runs) == 1:
         size = runs[0][2]
-        w = list(map(advances(runs[0][3]).points(size).__getitem__, text))
+        if all(box[c] <= 0.5 for c in "PFQCO"):
+            setw = advances(runs[0][3]).set_widths(size, prof)
+            w = list(map(setw.__getitem__, text))
+        else:
+            w = list(map(advances(runs[0][3]).points(size).__getitem__, text))
         sizes = None
     else:
         w, sizes = [], []
@@ -248,8 +290,17 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
                     brk[j] = 0
 
     # --- punctuation widths, glyph offsets, compression (R9-R14)
-    box = prof.box
-    if any(ch in k for ch in _CJK_PUNCT):
+    if setw is not None:  # widths set above; the glyph offsets and paired ？！ remain
+        offsets = setw.offsets
+        if offsets and ("O" in k or "M" in k or "T" in k or "V" in k or "D" in k or "E" in k):
+            for m in _OFFSET_RE.finditer(k):
+                c = m.start()
+                off = offsets.get(text[c])
+                if off:
+                    goff[c] = off
+        for c in qpair:
+            w[c] = 0.5 * size
+    elif any(ch in k for ch in _CJK_PUNCT):
         adjacent = prof.adjacent
         wide = [c for c in "PFQCO" if box[c] > 0.5]  # marks that can lose a half em
         plist: list[int] = []
