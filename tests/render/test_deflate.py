@@ -17,7 +17,7 @@ def cache(tmp_path, monkeypatch):
 
 def test_deflated_bytes_inflate_to_the_input(cache):
     assert zlib.decompress(d.deflate(DATA)) == DATA
-    assert len(list(cache.rglob("*.z"))) == 1
+    assert len(list(cache.rglob("*.zc"))) == 1
 
 
 def test_the_same_bytes_come_from_the_cache(cache, monkeypatch):
@@ -32,10 +32,12 @@ def test_the_same_bytes_come_from_the_cache(cache, monkeypatch):
 
 def test_a_damaged_cache_entry_is_not_used(cache):
     d.deflate(DATA)
-    (entry,) = cache.rglob("*.z")
-    entry.write_bytes(zlib.compress(b"something else"))
+    (entry,) = cache.rglob("*.zc")
+    good = entry.read_bytes()
+    entry.write_bytes(good[:-10] + bytes(10))  # damaged on disk: the CRC no longer matches
     assert zlib.decompress(d.deflate(DATA)) == DATA
-    entry.write_bytes(b"not zlib at all")
+    assert entry.read_bytes() == good  # and written again
+    entry.write_bytes(b"abc")
     assert zlib.decompress(d.deflate(DATA)) == DATA
 
 

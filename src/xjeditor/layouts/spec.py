@@ -1000,9 +1000,23 @@ def load_layout(name: str | os.PathLike[str] | Layout, directory: Path | None = 
     raise UnknownLayoutError(text, [n for n, _ in available_layouts(directory)])
 
 
+_NAMES: dict[Path, tuple[tuple[int, int], str | None]] = {}
+
+
 def _declared_name(path: Path) -> str | None:
-    """The ``name`` a layout file declares, read as plain TOML (None when unreadable)."""
+    """The ``name`` a layout file declares, read as plain TOML (None when unreadable);
+    remembered until the file changes (every typesetting looks its layout up by name)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
         return None
+    got = _NAMES.get(path)
+    if got is not None and got[0] == stamp:
+        return got[1]
+    try:
+        name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        name = None
+    _NAMES[path] = (stamp, name if isinstance(name, str) else None)
+    return _NAMES[path][1]

@@ -29,22 +29,25 @@ def _cache_path(data: bytes) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256(data).hexdigest()
-    return folder / digest[:2] / f"{digest}-{zlib.ZLIB_RUNTIME_VERSION}-{DEFLATE_LEVEL}.z"
+    return folder / digest[:2] / f"{digest}-{zlib.ZLIB_RUNTIME_VERSION}-{DEFLATE_LEVEL}.zc"
 
 
 def deflate(data: bytes) -> bytes:
-    """``data`` deflated, from the cache when the same bytes were deflated before."""
+    """``data`` deflated, from the cache when the same bytes were deflated before.
+
+    A cache entry is the CRC-32 of the deflated bytes, then those bytes: an entry damaged
+    on disk is not used."""
     path = _cache_path(data)
     if path is not None:
         try:
-            packed = path.read_bytes()
-            if zlib.decompress(packed) == data:  # cheap next to deflating; guards the cache
-                return packed
-        except (OSError, zlib.error):
+            entry = path.read_bytes()
+            if len(entry) > 4 and int.from_bytes(entry[:4], "big") == zlib.crc32(memoryview(entry)[4:]):
+                return entry[4:]
+        except OSError:
             pass
     packed = zlib.compress(data, DEFLATE_LEVEL)
     if path is not None:
-        write_cache_file(path, packed)
+        write_cache_file(path, zlib.crc32(packed).to_bytes(4, "big") + packed)
     return packed
 
 

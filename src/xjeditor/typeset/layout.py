@@ -6,11 +6,11 @@ display pages and, per story, where it runs and its copyfit figure.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 
 from ..model import BoxFrame, FitMode, ImageFrame, Issue, RuleFrame, mm_to_pt, pt_to_mm
 from .display import Box, DisplayPage, ImagePlacement, Item, Rule
+from .imagesize import image_size_px
 from .story import FontSource, StoryLayout, layout_caption, layout_story
 
 PLACEHOLDER_ASPECT = 1.5  # width / height assumed for an empty image frame's content
@@ -20,19 +20,6 @@ PLACEHOLDER_ASPECT = 1.5  # width / height assumed for an empty image frame's co
 class IssueLayout:
     pages: list[DisplayPage]
     stories: dict[str, StoryLayout] = field(default_factory=dict)
-
-
-def image_size_px(data: bytes) -> tuple[int, int] | None:
-    """Pixel size of an image (EXIF rotation applied), or None when it cannot be read."""
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as im:
-            w, h = im.size
-            orientation = im.getexif().get(0x0112, 1)
-    except Exception:  # noqa: BLE001 - any unreadable image is reported by preflight
-        return None
-    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
 def place_image(frame: ImageFrame, size_px: tuple[int, int] | None) -> ImagePlacement:
