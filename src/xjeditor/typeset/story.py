@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import repeat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -537,8 +538,16 @@ class _Flow:
         page = self.columns[cur.col].page
         lines = para.lines
         last = len(lines) - 1
-        place = self.placements.append
         color = el.style.color
+        r = cur.row
+        if self.columns[cur.col].uniform is not None and r + last < n_rows:
+            # the usual case: the whole paragraph on the next rows of a column without
+            # runaround (so no line of it can be a widow at the column top)
+            self.placements.extend(zip(lines, rows[r:r + last + 1], repeat(color), repeat(page)))
+            cur.row = r + last + 1
+            self.used[cur.col] = cur.row
+            return
+        place = self.placements.append
         for k, line in enumerate(lines):
             r = cur.row
             if r < n_rows and rows[r].width > 0:  # the usual case: the next row of this column
