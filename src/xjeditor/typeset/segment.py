@@ -142,9 +142,6 @@ class Prepared:
                  "cum", "gx", "cgp", "cws", "chl", "ws_cap", "hl_cap", "ws_shrink", "hl_shrink",
                  "pshrink", "forced", "sizes", "size", "run_bounds", "profile")
 
-    def size_at(self, c: int) -> float:
-        return self.size if self.sizes is None else self.sizes[c]
-
 
 def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctProfile,
             kinsoku: str, han_latin: float) -> Prepared:
