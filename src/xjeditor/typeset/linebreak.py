@@ -98,6 +98,7 @@ def break_lines(P: Prepared, measure: Callable[[int], float], indent: float, *,
     n, k, cum, brk = P.n, P.k, P.cum, P.brk
     g, strim, etrim = P.g, P.strim, P.etrim
     forced = P.forced
+    nf = len(forced)
     fi = 0
     lines: list[LineSpec] = []
     s = _skip_spaces(k, 0, n)
@@ -105,14 +106,14 @@ def break_lines(P: Prepared, measure: Callable[[int], float], indent: float, *,
     while s < n:
         M = measure(i)
         ind = indent if i == 0 else 0.0
-        while fi < len(forced) and forced[fi][0] < s:
+        while fi < nf and forced[fi][0] < s:
             fi += 1
         base = cum[s] + g.get(s, 0.0) + strim.get(s, 0.0)
         lim = M - ind + base + EPS
         t0 = bisect_right(cum, lim, s + 1) - 1
         if t0 < n and cum[t0 + 1] - etrim.get(t0, 0.0) <= lim:
             t0 += 1
-        if fi < len(forced) and forced[fi][0] <= t0:
+        if fi < nf and forced[fi][0] <= t0:
             fs, fe = forced[fi]
             te = _rstrip(k, s, fs)
             if te > s:
@@ -147,7 +148,7 @@ def break_lines(P: Prepared, measure: Callable[[int], float], indent: float, *,
             i += 1
             continue
         t2 = brk.find(1, t0 + 1)
-        if fi < len(forced) and forced[fi][0] < t2:
+        if fi < nf and forced[fi][0] < t2:
             t2 = -1  # never push in across a forced break
         if t2 > 0:
             te2 = _rstrip(k, s, t2)
