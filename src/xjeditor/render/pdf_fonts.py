@@ -570,7 +570,7 @@ class FontSubset:
         document's shared font dictionary (the /Font resource of every page).
 
         ``program``: (font program, new glyph ids, the program already deflated or None),
-        as ``deflate_programs`` prepares them for all subsets of a document at once."""
+        as the font book prepares them for all subsets of a document at once (``deflate_all``)."""
         face = self.face
         if program is None:
             data, new_gid = self.program()

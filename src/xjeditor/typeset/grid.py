@@ -27,7 +27,7 @@ MIN_ROW_EM = 2.0
 class Row:
     """One line of a column's grid. Thousands are made per page, so it carries only what
     the flow reads; the page and frame are those of the ``Column`` holding it. Rows are
-    immutable and shared by every column of the same geometry."""
+    shared by every column of the same geometry: never change one."""
 
     x: float  # left edge of the measure
     width: float  # measure; 0 when runaround leaves no room
