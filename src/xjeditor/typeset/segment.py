@@ -122,7 +122,18 @@ _ADV_WEAK: "weakref.WeakKeyDictionary[Any, _Advances]" = weakref.WeakKeyDictiona
 _ADV_STRONG: dict[int, tuple[Any, _Advances]] = {}
 
 
+_LAST: list = [None, None]  # (metrics, its _Advances) of the last call: paragraphs come in runs
+
+
 def advances(metrics: Any) -> _Advances:
+    if _LAST[0] is metrics:
+        return _LAST[1]
+    adv = _advances(metrics)
+    _LAST[0], _LAST[1] = metrics, adv
+    return adv
+
+
+def _advances(metrics: Any) -> _Advances:
     try:
         return _ADV_WEAK[metrics]
     except KeyError:
@@ -159,7 +170,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     setw: _SetWidths | None = None
     if len(runs) == 1:
         size = runs[0][2]
-        if all(box[c] <= 0.5 for c in "PFQCO"):
+        if box["P"] <= 0.5 and box["F"] <= 0.5 and box["Q"] <= 0.5 and box["C"] <= 0.5 and box["O"] <= 0.5:
             setw = advances(runs[0][3]).set_widths(size, prof)
             w = list(map(setw.__getitem__, text))
         else:

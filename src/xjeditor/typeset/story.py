@@ -105,6 +105,11 @@ class Setter:
     def runs(self, text: str, style: ParagraphStyle, spans: Sequence[tuple[int, int, str]] = ()) -> list[Run]:
         """Runs of ``text`` in the style's font, character styles applied, and characters the
         font lacks taken from its fallbacks (reported when no fallback has them either)."""
+        if not spans:  # the usual paragraph: one style throughout
+            font = str(style.font)
+            metrics = self.fonts.metrics(font)
+            if text and not metrics.missing(text):
+                return [Run(text, font, style.size, metrics)]
         pieces: list[tuple[str, str, float]] = []  # (text, font key, size)
         cuts = sorted({0, len(text), *[p for s, e, _ in spans for p in (s, e) if 0 <= p <= len(text)]})
         cstyles = self.issue.styles.character
