@@ -212,9 +212,25 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     # when the classes they look for are absent (a substring test runs at C speed).
     latin = "L" in k or "y" in k or "g" in k or "u" in k
 
+    # Han-Latin boundaries without a space between (R19) are the edges of Latin units next
+    # to an ideograph, taken from the unit scan below; only a unit suffix standing alone
+    # (``u`` after no Latin letter) needs the full glue scan.
+    hl_from_units = latin and "u" not in k and han_latin > 0.0
+
+    def hl_space(c: int) -> None:  # Han-Latin spacing before character c
+        sp = han_latin * sz(c)
+        g[c] = sp
+        hl_cap[c] = sp / 3.0  # 1/4 em stretches to 1/3 em
+        hl_shrink[c] = sp * 0.5
+
     # --- units (R5, R6): no break and no justification space inside them
     for m in (_UNIT_RE.finditer(k) if latin or "D" in k or "E" in k or "Q" in k else ()):
         s, e = m.span()
+        if hl_from_units and k[s] in "ygL":
+            if s > 0 and k[s - 1] == "H":
+                hl_space(s)
+            if e < n and k[e] == "H":
+                hl_space(e)
         ln = e - s - 1
         if ln <= 0:
             continue
@@ -229,17 +245,14 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             long_starts.append(s)
 
     # --- spaces, forced breaks and Han-Latin spacing (R7, R19)
-    glue = _GLUE_RE if latin else _SPACES_RE if "S" in k or "N" in k else None
+    glue = (_GLUE_RE if latin and not hl_from_units else
+            _SPACES_RE if "S" in k or "N" in k else None)
     if glue is not None:
         for m in glue.finditer(k):
             s, e = m.span()
             if k[s] not in "SN":  # Han next to Latin, no space in the source
-                s += 1
                 if han_latin > 0.0:
-                    sp = han_latin * sz(s)
-                    g[s] = sp
-                    hl_cap[s] = sp / 3.0  # 1/4 em stretches to 1/3 em
-                    hl_shrink[s] = sp * 0.5
+                    hl_space(s + 1)
                 continue
             space = w[s]  # a word space keeps its own width as glue
             for c in range(s, e):
@@ -253,10 +266,7 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             p, q = k[s - 1], k[e]
             if (p == "H" and q in _HAN_LATIN_Q) or (p in _HAN_LATIN_P and q == "H"):
                 if han_latin > 0.0:
-                    sp = han_latin * sz(e)
-                    g[e] = sp
-                    hl_cap[e] = sp / 3.0  # 1/4 em stretches to 1/3 em
-                    hl_shrink[e] = sp * 0.5
+                    hl_space(e)
             elif p in _CJK_PUNCT or q in _CJK_PUNCT:
                 pass  # CJK punctuation carries its own space
             else:  # a word space
