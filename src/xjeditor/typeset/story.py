@@ -702,13 +702,49 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
         if used_rows < capacity and len(end_cols) > 1:
             tallest = max(len(columns[i].rows) for i in end_cols)
             h = math.ceil(used_rows / len(end_cols))
+            # A photo or subhead in the last frame needs its rows in one column: no shorter
+            # limit can fit, so the trials start there (everything before the last frame
+            # flows the same in every trial, so the same blocks land in it).
+            in_end = {id(columns[i]) for i in end_cols}
+            for placed in result.placements:
+                if isinstance(placed[0], _Block) and id(placed[1]) in in_end:
+                    h = max(h, placed[3])
+
+            def fits(trial: _Flow) -> bool:
+                return trial.overset_lines == 0 and trial.overset_chars == 0 and \
+                    all(frame_of_col[i] <= last_frame for i in trial.used)
+
+            # The lowest limit that fits, as a row-by-row search finds it, in fewer trials:
+            # a trial that leaves L lines over needs at least L more usable rows, so the
+            # next trial is the first limit that adds them (a column whose lower rows a
+            # picture takes gains nothing from a higher limit); from a limit that fits, the
+            # limits below it are tried until one does not.
+            tried: dict[int, _Flow] = {}
+
+            def attempt(limit: int) -> _Flow:
+                if limit not in tried:
+                    tried[limit] = flow({i: limit for i in end_cols})
+                return tried[limit]
+
+            lowest = h
             while h < tallest:
-                trial = flow({i: h for i in end_cols})
-                if trial.overset_lines == 0 and trial.overset_chars == 0 and \
-                        all(frame_of_col[i] <= last_frame for i in trial.used):
+                trial = attempt(h)
+                if fits(trial):
+                    while h > lowest:
+                        lower = attempt(h - 1)
+                        if not fits(lower):
+                            break
+                        h, trial = h - 1, lower
                     result = trial
                     break
-                h += 1
+                step, gained = 1, 0
+                while h + step < tallest:
+                    gained += sum(1 for i in end_cols if h + step - 1 < len(columns[i].rows)
+                                  and columns[i].rows[h + step - 1].width > 0)
+                    if gained >= trial.overset_lines:
+                        break
+                    step += 1
+                h += step
 
     # Drawn in reading order, so that text extraction (pdftotext, copy) follows the story:
     # the head, then on each page the 上接 line, the body, the 下转 line.
