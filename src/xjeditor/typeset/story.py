@@ -510,8 +510,13 @@ class _Flow:
         self.cur.row += 1
 
     def _upcoming_widths(self, n: int) -> list[float]:
-        widths = []
         col, row = self.cur.col, self.cur.row
+        rows = self._rows(col)
+        if row + n <= len(rows):  # the usual case: this column has the rows
+            widths = [r.width for r in rows[row:row + n] if r.width > 0]
+            if len(widths) == n:
+                return widths
+        widths = []
         while col < len(self.columns) and len(widths) < n:
             rows = self._rows(col)
             while row < len(rows) and len(widths) < n:
@@ -533,7 +538,7 @@ class _Flow:
             widths = self._upcoming_widths(est)
             fallback = widths[-1] if widths else first.width
             # one width when the rows ahead agree (cached per paragraph), else one per line
-            measure = widths[0] if all(abs(w - widths[0]) < 1e-6 for w in widths) else (*widths, fallback)
+            measure = widths[0] if widths.count(widths[0]) == len(widths) else (*widths, fallback)
         para = compose_paragraph(el.runs, measure, el.opts)
         self.orphans += para.orphan
         self.loose_lines += sum(1 for ln in para.lines if ln.loose)
