@@ -51,6 +51,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered without importing every command
+        print(f"xjeditor {__version__}")
+        return 0
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMANDS and "-h" not in argv and "--help" not in argv else None)
     args = parser.parse_args(argv)
