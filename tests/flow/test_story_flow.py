@@ -289,3 +289,20 @@ def test_loose_lines_and_orphans_reach_the_story_layout(fonts):
     sl = layout_issue(issue, fonts).stories["s1"]
     assert sl.loose_lines >= 1
     assert sl.orphans == 0
+
+
+def test_head_rows_is_what_the_flow_keeps_free_for_the_head(fonts):
+    from xjeditor.typeset.story import head_rows
+
+    story = _story()
+    frame = _frame("f1", 30, 60, story="s1")
+    issue = _issue([frame])
+    issue.stories["s1"] = story
+    rows = head_rows(issue, story, fonts, mm_to_pt(frame.rect.w))
+    assert rows > 1
+    body = [it for it in layout_issue(issue, fonts).pages[0].items
+            if isinstance(it, GlyphRun) and it.size == 9.0]
+    first_top = min(it.y for it in body) - 0.88 * 9.0
+    assert first_top == pytest.approx(mm_to_pt(30) + rows * PITCH, abs=0.01)
+    plain = Story("p", parts=[StoryPart(PartKind.PARAGRAPH, BODY)])
+    assert head_rows(issue, plain, fonts, mm_to_pt(frame.rect.w)) == 0
