@@ -137,7 +137,8 @@ def typst_source(issue: Issue, work: Path) -> str:
         f'#set par(justify: true, leading: {body.size * body.line_gap}pt, '
         'first-line-indent: (amount: 2em, all: true))',
     ]
-    images: dict[str, str] = {}
+    images: dict[str, str] = {}  # image key -> file written for it
+    written: set[str] = set()  # stories already in the document (a thread's later frames)
 
     def image_file(key: str) -> str:
         if key not in images:
@@ -169,9 +170,9 @@ def typst_source(issue: Issue, work: Path) -> str:
             if not isinstance(frame, TextFrame) or not frame.story or frame.story not in issue.stories:
                 continue
             story = issue.stories[frame.story]
-            if frame.story in images:  # a continuation: the story was written out before
+            if frame.story in written:  # a continuation: the story was written out before
                 continue
-            images[frame.story] = ""
+            written.add(frame.story)
             head = [styled(p, p.text.replace("\n", " ")) for p in story.parts
                     if p.kind in (PartKind.COLUMN_TAG, PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE)]
             if head:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 
@@ -55,7 +56,7 @@ def user_cache_dir(kind: str) -> Path | None:
 def write_cache_file(path: Path, data: bytes) -> None:
     """Write a cache file atomically (a reader never sees half of one); a cache that
     cannot be written is silently skipped, it only costs time."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # threads write too
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)

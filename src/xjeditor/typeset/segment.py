@@ -122,14 +122,18 @@ _ADV_WEAK: "weakref.WeakKeyDictionary[Any, _Advances]" = weakref.WeakKeyDictiona
 _ADV_STRONG: dict[int, tuple[Any, _Advances]] = {}
 
 
-_LAST: list = [None, None]  # (metrics, its _Advances) of the last call: paragraphs come in runs
+# (metrics, its _Advances) of the last call: paragraphs come in runs of one font. One
+# tuple, replaced whole, so that a thread never sees one font's metrics with another's table.
+_LAST: tuple[Any, _Advances | None] = (None, None)
 
 
 def advances(metrics: Any) -> _Advances:
-    if _LAST[0] is metrics:
-        return _LAST[1]
+    global _LAST
+    last = _LAST
+    if last[0] is metrics:
+        return last[1]
     adv = _advances(metrics)
-    _LAST[0], _LAST[1] = metrics, adv
+    _LAST = (metrics, adv)
     return adv
 
 

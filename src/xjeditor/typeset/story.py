@@ -106,10 +106,8 @@ class Setter:
         """Runs of ``text`` in the style's font, character styles applied, and characters the
         font lacks taken from its fallbacks (reported when no fallback has them either)."""
         if not spans:  # the usual paragraph: one style throughout
-            font = str(style.font)
-            metrics = self.fonts.metrics(font)
-            if text and not metrics.missing(text):
-                return [Run(text, font, style.size, metrics)]
+            return [Run(t, f, s, self.fonts.metrics(f))
+                    for t, f, s in self._with_fallbacks(text, str(style.font), style.size) if t]
         pieces: list[tuple[str, str, float]] = []  # (text, font key, size)
         cuts = sorted({0, len(text), *[p for s, e, _ in spans for p in (s, e) if 0 <= p <= len(text)]})
         cstyles = self.issue.styles.character
