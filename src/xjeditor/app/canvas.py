@@ -9,8 +9,6 @@ the model's frames; they are never part of the display list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPen, QPolygonF, QTransform, QWheelEvent
 from PySide6.QtWidgets import (
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dataclass_cache import dataclass
 from ..layouts import LayoutError, load_layout
 from ..model import FitMode, ImageFrame, Rect, RuleFrame, TextFrame, mm_to_pt, pt_to_mm
 from ..render.qt import QtPageRenderer

@@ -7,7 +7,6 @@ importing the functions, so ``monkeypatch.setattr(dialogs, "ask_unsaved", ...)``
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dataclass_cache import dataclass
 from ..layouts import available_layouts, load_layout, page_count_warning
 
 FILE_FILTER = "社区报文件 (*.xjb);;所有文件 (*)"

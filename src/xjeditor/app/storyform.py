@@ -10,8 +10,9 @@ images and credits survive an edit; character spans move with their text (carry_
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..dataclass_cache import dataclass
 from ..model import PartKind, Span, Story, StoryPart
 
 HEAD_KINDS = (PartKind.COLUMN_TAG, PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE, PartKind.BYLINE)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Union
 
+from ..dataclass_cache import dataclass
 from .story import Story
 from .styles import BLACK, CMYK, StyleSheet, default_stylesheet
 

@@ -7,8 +7,10 @@ column tag) so that styles, the headline block and copyfit can treat them as suc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
+
+from ..dataclass_cache import dataclass
 
 
 class PartKind(StrEnum):

@@ -6,8 +6,10 @@ family name the user picked; the typesetter's font registry resolves them to fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
+
+from ..dataclass_cache import dataclass
 
 
 class FontRole(StrEnum):

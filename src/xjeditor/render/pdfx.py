@@ -16,11 +16,11 @@ dictionary and the XMP agree and exports stay byte-identical.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
+from ..dataclass_cache import dataclass
 from ..paths import resources_dir
 from .deflate import deflate
 

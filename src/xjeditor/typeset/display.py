@@ -9,9 +9,10 @@ Glyph runs are positioned by their baseline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Union
 
+from ..dataclass_cache import dataclass
 from ..model.styles import BLACK, CMYK
 
 

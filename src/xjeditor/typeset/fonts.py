@@ -25,10 +25,12 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from xjeditor import paths
+
+from ..dataclass_cache import dataclass
 
 CACHE_FORMAT = 1
 CACHE_SUFFIX = ".metrics.json"

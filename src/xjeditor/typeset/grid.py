@@ -11,8 +11,9 @@ All values here are points on the page (origin top-left of the trim box, y downw
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..dataclass_cache import dataclass
 from ..model import ImageFrame, Page, TextFrame, mm_to_pt
 
 # Top of the ideographic em box above the baseline, in em. CJK fonts draw ideographs in an

@@ -6,8 +6,9 @@ display pages and, per story, where it runs and its copyfit figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
+from ..dataclass_cache import dataclass
 from ..model import BoxFrame, FitMode, ImageFrame, Issue, RuleFrame, mm_to_pt, pt_to_mm
 from .display import Box, DisplayPage, ImagePlacement, Item, Rule
 from .imagesize import image_size_px

@@ -18,9 +18,10 @@ import math
 import re
 from itertools import repeat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Protocol
 
+from ..dataclass_cache import dataclass
 from ..model import (
     HEADLINE_KINDS,
     Align,
