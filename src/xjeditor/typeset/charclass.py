@@ -97,11 +97,10 @@ def _build_table() -> str:
         (0xAC00, 0xD7AF),  # hangul
         (0xF900, 0xFAFF),  # compatibility ideographs
     ]
-    for lo, hi in han_ranges:
-        for cp in range(lo, hi + 1):
-            table[cp] = "H"
-    for cp in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + list(range(0x30, 0x3A)):
-        table[cp] = "L"
+    for lo, hi in han_ranges:  # slices: this runs at every start-up
+        table[lo:hi + 1] = "H" * (hi + 1 - lo)
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0x30, 0x39)):
+        table[lo:hi + 1] = "L" * (hi + 1 - lo)
     for lo, hi in ((0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x1E00, 0x1EFF)):
         for cp in range(lo, hi + 1):
             if chr(cp).isalpha():
