@@ -68,6 +68,7 @@ ROOT_FIELDS = ("format_version", "issue", "pages", "stories", "styles", "images"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone UTF-16 surrogate (JSON lets \\ud800 through)
 _MAX_INT = 10**9
 
 # Media type -> member extension (the model's ImageAsset.extension, restated for the reader).
@@ -329,7 +330,7 @@ def _string(value: Any, path: str, *, nullable: bool = False, nonempty: bool = F
         _fail(path, "expected a string", "应为字符串")
     if nonempty and not value:
         _fail(path, "must not be empty", "不能为空")
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if not value.isascii() and _SURROGATE.search(value):
         _fail(path, "contains an invalid character (a lone UTF-16 surrogate)", "含有无效字符（孤立的 UTF-16 代理项）")
     return value
 
