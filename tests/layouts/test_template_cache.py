@@ -1,6 +1,12 @@
-"""Compiled layout templates kept between runs (spec._CodeCache)."""
+"""Compiled layout templates kept between runs (spec._CodeCache).
+
+These tests drop the parsed layouts and rendered texts kept between runs (the layouts/
+cache folder, tests/layouts/test_layout_cache.py) at each restart, so that templates are
+compiled or taken from the code cache.
+"""
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -14,14 +20,20 @@ SIKAI = layouts_dir() / "chenbao-sikai.toml"
 def fresh(tmp_path, monkeypatch):
     """A fresh process's state: no layout loaded, an empty code cache in ``tmp_path``."""
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(spec, "_CODES", spec._CodeCache())
-    monkeypatch.setattr(spec, "_CACHE", {})
+    _restart(monkeypatch)
     return tmp_path
 
 
 def _restart(monkeypatch):
+    """A new process's state; the parsed layouts and rendered texts it would find are gone."""
+    folder = spec.paths.user_cache_dir("layouts")
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     monkeypatch.setattr(spec, "_CODES", spec._CodeCache())
+    monkeypatch.setattr(spec, "_LAYOUTS", spec.caches.LayoutStore())
+    monkeypatch.setattr(spec, "_RENDERS", spec.caches.RenderStore())
     monkeypatch.setattr(spec, "_CACHE", {})
+    monkeypatch.setattr(spec, "_NAMES", {})
 
 
 def _furniture_texts(layout):

@@ -30,7 +30,7 @@ from ..model import (
     pt_to_mm,
 )
 from .errors import LayoutValueError
-from .spec import Layout, load_layout, render_template
+from .spec import Layout, _save_caches, load_layout, render_template
 
 FURNITURE_PREFIX = "_"
 
@@ -91,6 +91,12 @@ def furniture(issue: Issue, page_index: int, layout: Layout | str | None = None)
     issue was made from. Raises :class:`~xjeditor.layouts.LayoutError` (a template error
     names the layout file and line)."""
     lay = load_layout(layout if layout is not None else issue.layout)
+    out = _furniture(issue, page_index, lay)
+    _save_caches()
+    return out
+
+
+def _furniture(issue: Issue, page_index: int, lay: Layout) -> tuple[list[Frame], list[Story]]:
     page = issue.pages[page_index]
     master = lay.master_for(page)
     ctx = template_context(issue, page, page_index + 1, len(issue.pages), lay)
@@ -124,7 +130,7 @@ def furniture(issue: Issue, page_index: int, layout: Layout | str | None = None)
             continue
         style = issue.styles.paragraph.get(el.style)
         if style is None:
-            sheet = sheet or lay.stylesheet()
+            sheet = sheet or lay._shared_stylesheet()  # only read here
             style = sheet.paragraph.get(el.style)
         align = style.align if style else Align.LEFT
         x, w = _snap(ox + el.x, el.w, em, align)
@@ -150,14 +156,16 @@ def issue_with_furniture(issue: Issue, layout: Layout | str | None = None) -> Is
     out.pages = [copy.copy(p) for p in issue.pages]
     out.stories = dict(issue.stories)
     lay = load_layout(layout if layout is not None else issue.layout)
-    sheet = lay.stylesheet()
+    sheet = lay._shared_stylesheet()
     missing = {n: s for n, s in sheet.paragraph.items() if n not in issue.styles.paragraph}
     if missing:
+        missing = copy.deepcopy(missing)  # the layout's own styles are not handed out
         out.styles = copy.copy(issue.styles)
         out.styles.paragraph = {**issue.styles.paragraph, **missing}
     for i, page in enumerate(out.pages):
-        frames, stories = furniture(issue, i, lay)
+        frames, stories = _furniture(issue, i, lay)
         page.frames = list(page.frames) + frames
         for s in stories:
             out.stories[s.id] = s
+    _save_caches()  # texts rendered for the first time, once for the whole issue
     return out

@@ -10,6 +10,11 @@ standing data for a new issue; and paragraph-style overrides on top of
 Loading reads the file, resolves every length to millimetres, compiles every template and
 checks the result (:func:`validate_layout`); any problem raises a :class:`LayoutError`
 naming the file and, where it can be found, the line.
+
+Layouts that loaded cleanly and the texts their templates rendered are kept between runs
+(:mod:`xjeditor.layouts.caches`); tomllib and jinja2 are imported only when a file has to be
+parsed or a template compiled or rendered, so a run that finds everything there imports
+neither.
 """
 
 from __future__ import annotations
@@ -22,14 +27,13 @@ import marshal
 import math
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field
+import threading
+from dataclasses import field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
+from ..dataclass_cache import dataclass
 from ..model import (
     CMYK,
     Align,
@@ -43,8 +47,12 @@ from ..model import (
     pt_to_mm,
     zihao_to_pt,
 )
+from . import caches
 from .cnformat import FILTERS
 from .errors import LayoutError, LayoutFileError, LayoutTemplateError, LayoutValueError, UnknownLayoutError
+
+if TYPE_CHECKING:  # jinja2 is imported when a template is compiled or rendered
+    import jinja2
 
 #: Live content keeps at least this far inside the trim (spec R41).
 LIVE_MARGIN_MM = 5.0
@@ -401,6 +409,9 @@ class Layout:
     character_styles: dict[str, dict[str, Any]] = field(default_factory=dict)
     masters: dict[str, Master] = field(default_factory=dict)
     templates: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # compiled, by (table, key)
+    # the source each template is compiled from (a ``when`` expression already wrapped);
+    # a layout from the cache has sources only, and compiles a template when it first needs it
+    sources: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _sheet: StyleSheet | None = field(default=None, repr=False)
     _locator: _Locator | None = field(default=None, repr=False)
 
@@ -424,9 +435,13 @@ class Layout:
     def stylesheet(self) -> StyleSheet:
         """A fresh copy of the layout's style sheet: ``default_stylesheet()`` with the layout's
         overrides, the body style on the layout's grid."""
+        return copy.deepcopy(self._shared_stylesheet())
+
+    def _shared_stylesheet(self) -> StyleSheet:
+        """The layout's own style sheet, not a copy: only to be read."""
         if self._sheet is None:
             self._sheet = _build_stylesheet(self)
-        return copy.deepcopy(self._sheet)
+        return self._sheet
 
     # --- masters -------------------------------------------------------------------
     def master(self, kind: PageKind | str) -> Master:
@@ -541,6 +556,8 @@ def _build_stylesheet(layout: Layout) -> StyleSheet:
 
 def make_environment() -> jinja2.Environment:
     """The jinja2 environment of layout templates: undefined names are errors."""
+    import jinja2
+
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
                              keep_trailing_newline=False)
     env.filters.update(FILTERS)
@@ -548,7 +565,26 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-_ENV = make_environment()
+_ENV_MADE: jinja2.Environment | None = None
+_ENV_LOCK = threading.Lock()
+
+
+def _env() -> jinja2.Environment:
+    """The shared environment, made (and jinja2 imported) on first use."""
+    global _ENV_MADE
+    env = _ENV_MADE
+    if env is None:
+        with _ENV_LOCK:
+            if _ENV_MADE is None:
+                _ENV_MADE = make_environment()
+            env = _ENV_MADE
+    return env
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_ENV":  # the shared environment, as a module attribute made on first use
+        return _env()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def template_label(path: Path, table: str, key: str) -> str:
@@ -575,6 +611,8 @@ class _CodeCache:
         folder = paths.user_cache_dir("templates")
         if folder is None:
             return None
+        import jinja2
+
         tag = importlib.util.MAGIC_NUMBER.hex()
         return folder / f"jinja2-{jinja2.__version__}-py{tag}.marshal"
 
@@ -615,36 +653,70 @@ class _CodeCache:
 
 
 _CODES = _CodeCache()
+#: Parsed layouts and the names layout files declare, kept between runs.
+_LAYOUTS = caches.LayoutStore()
+#: Texts rendered from templates, kept between runs.
+_RENDERS = caches.RenderStore()
+
+
+def _save_caches() -> None:
+    """Write whatever the caches kept between runs gained (furniture calls this when done)."""
+    _CODES.save()
+    _LAYOUTS.save()
+    _RENDERS.save()
 
 
 def _compile(layout: Layout, table: str, key: str, source: str, *, expression: bool = False) -> None:
-    label = template_label(layout.path, table, key)
     if expression:
         source = "{{ (" + source + ") and 'yes' or '' }}"
-    code = _CODES.get(label, source)
-    if code is not None:
-        layout.templates[(table, key)] = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
-        return
-    try:
-        code = _ENV.compile(source, name=label, filename=label)
-        _CODES.put(label, source, code)
-    except jinja2.TemplateSyntaxError as exc:
-        line = layout.line_of(table, key, exc.lineno if not expression else None)
-        raise LayoutTemplateError(
-            f"{table}.{key}: template syntax error: {exc.message}",
-            f"{table}.{key}：模板语法错误：{exc.message}",
-            path=layout.path, line=line,
-        ) from None
-    layout.templates[(table, key)] = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+    _build(layout, table, key, source, expression)
+    layout.sources[(table, key)] = source
 
 
-def render_template(layout: Layout, table: str, key: str, context: dict[str, Any]) -> str:
-    """Render one compiled template; errors become :class:`LayoutTemplateError` with the line."""
-    template = layout.templates[(table, key)]
+def _build(layout: Layout, table: str, key: str, source: str, expression: bool) -> Any:
+    """Compile one template (``source`` as given to jinja2) into ``layout.templates``."""
     label = template_label(layout.path, table, key)
+    env = _env()
+    code = _CODES.get(label, source)
+    if code is None:
+        import jinja2
+
+        try:
+            code = env.compile(source, name=label, filename=label)
+            _CODES.put(label, source, code)
+        except jinja2.TemplateSyntaxError as exc:
+            line = layout.line_of(table, key, exc.lineno if not expression else None)
+            raise LayoutTemplateError(
+                f"{table}.{key}: template syntax error: {exc.message}",
+                f"{table}.{key}：模板语法错误：{exc.message}",
+                path=layout.path, line=line,
+            ) from None
+    template = env.template_class.from_code(env, code, env.make_globals(None))
+    layout.templates[(table, key)] = template
+    return template
+
+
+def render_template(layout: Layout, table: str, key: str, context: dict[str, Any], *, cache: bool = True) -> str:
+    """Render one template; errors become :class:`LayoutTemplateError` with the line.
+
+    A text this template rendered from the same context before (in this run or an earlier
+    one) is taken from the cache unless ``cache`` is false; only what jinja2 rendered
+    without an error is kept there."""
+    label = template_label(layout.path, table, key)
+    source = layout.sources.get((table, key))
+    stored = _RENDERS.key(label, source, context) if cache and source is not None else None
+    if stored is not None:
+        text = _RENDERS.get(stored)
+        if text is not None:
+            return text
+    template = layout.templates.get((table, key))
+    if template is None:
+        template = _build(layout, table, key, layout.sources[(table, key)], key == "when")
     try:
-        return template.render(context)
+        text = template.render(context)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the layout's error
+        import jinja2
+
         lineno = None
         tb = exc.__traceback__
         while tb is not None:
@@ -659,6 +731,11 @@ def render_template(layout: Layout, table: str, key: str, context: dict[str, Any
             what, what_zh = f"{type(exc).__name__}: {exc}", f"{type(exc).__name__}：{exc}"
         raise LayoutTemplateError(f"{table}.{key}: {what}", f"{table}.{key}：{what_zh}",
                                   path=layout.path, line=line) from None
+    # a template that changed its context is rendered every time, so that what it changed
+    # is seen by the templates rendered after it
+    if stored is not None and _RENDERS.key(label, source, context) == stored:
+        _RENDERS.put(stored, text)
+    return text
 
 
 # --------------------------------------------------------------------------------------
@@ -666,13 +743,36 @@ def render_template(layout: Layout, table: str, key: str, context: dict[str, Any
 # --------------------------------------------------------------------------------------
 
 
-def _parse(path: Path) -> Layout:
+def _text_of(data: bytes) -> str:
+    """A file's bytes as ``read_text(encoding="utf-8")`` gives them: UTF-8 with universal
+    newlines. Raises UnicodeDecodeError."""
+    text = data.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _read(path: Path) -> tuple[bytes, str] | None:
+    """The file's bytes and text, or None when either cannot be had (``_parse`` then reads
+    the file itself and reports why)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise LayoutFileError(f"cannot read the layout file: {reason}", f"无法读取版式文件：{reason}",
-                              path=path) from None
+        data = path.read_bytes()
+        return data, _text_of(data)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _parse(path: Path, text: str | None = None) -> Layout:
+    """Parse a layout file (or its ``text``, already read); every template is compiled."""
+    import tomllib
+
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise LayoutFileError(f"cannot read the layout file: {reason}", f"无法读取版式文件：{reason}",
+                                  path=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -870,7 +970,7 @@ def validate_layout(layout: Layout) -> list[LayoutError]:
         add("grid", "body_size", "body text below 六号 (7.5 pt) (R32)", "正文小于六号（R32）")
 
     try:
-        sheet = layout.stylesheet()
+        sheet = layout._shared_stylesheet()  # only read here
     except LayoutError as exc:
         problems.append(exc)
         sheet = default_stylesheet()
@@ -917,9 +1017,9 @@ def validate_layout(layout: Layout) -> list[LayoutError]:
         ctx = template_context(SAMPLE_ISSUE, page, 2 if master.kind == PageKind.INNER else 1, 4, layout)
         for el in master.elements:
             for key in ("when", "text"):
-                if (el.table, key) in layout.templates:
+                if (el.table, key) in layout.sources:
                     try:
-                        render_template(layout, el.table, key, ctx)
+                        render_template(layout, el.table, key, ctx, cache=False)
                     except LayoutError as exc:
                         problems.append(exc)
     return problems
@@ -953,8 +1053,12 @@ def available_layouts(directory: Path | None = None) -> list[tuple[str, Path]]:
 
 
 def load_layout_file(path: str | os.PathLike[str], *, check: bool = True) -> Layout:
-    """Load one layout file (cached by modification time); with ``check`` (the default) the
-    first problem :func:`validate_layout` finds is raised."""
+    """Load one layout file; with ``check`` (the default) the first problem
+    :func:`validate_layout` finds is raised.
+
+    Layouts are remembered until their file changes, and a layout that loaded and validated
+    cleanly is also kept between runs, by its path and the file's content (see
+    :mod:`xjeditor.layouts.caches`)."""
     p = Path(path).resolve()
     try:
         st = p.stat()
@@ -964,13 +1068,23 @@ def load_layout_file(path: str | os.PathLike[str], *, check: bool = True) -> Lay
     cached = _CACHE.get(p)
     if cached and cached[0] == stamp and stamp != (0, 0):
         return cached[1]
-    layout = _parse(p)
+    read = _read(p)
+    data_digest = caches.digest(read[0]) if read is not None else None
+    if data_digest is not None:
+        stored = _LAYOUTS.layout(p, data_digest)
+        if isinstance(stored, Layout) and stored.path == p:
+            _CACHE[p] = (stamp, stored)
+            return stored
+    layout = _parse(p, read[1] if read is not None else None)
     _CODES.save()
     if check:
         problems = validate_layout(layout)
         if problems:
             raise problems[0]
         _CACHE[p] = (stamp, layout)
+        if data_digest is not None:
+            _LAYOUTS.put_layout(p, data_digest, layout)
+            _LAYOUTS.save()
     return layout
 
 
@@ -988,15 +1102,18 @@ def load_layout(name: str | os.PathLike[str] | Layout, directory: Path | None = 
     for path in files:
         if path.stem == text:
             return load_layout_file(path)
-    for path in files:
-        if _declared_name(path) != text:  # cheap: no template is compiled for the others
-            continue
-        try:
-            layout = load_layout_file(path)
-        except LayoutError:
-            continue  # a broken file is reported when asked for by its stem or path
-        if layout.name == text:
-            return layout
+    try:
+        for path in files:
+            if _declared_name(path) != text:  # cheap: no template is compiled for the others
+                continue
+            try:
+                layout = load_layout_file(path)
+            except LayoutError:
+                continue  # a broken file is reported when asked for by its stem or path
+            if layout.name == text:
+                return layout
+    finally:
+        _LAYOUTS.save()  # names read from files
     raise UnknownLayoutError(text, [n for n, _ in available_layouts(directory)])
 
 
@@ -1005,7 +1122,8 @@ _NAMES: dict[Path, tuple[tuple[int, int], str | None]] = {}
 
 def _declared_name(path: Path) -> str | None:
     """The ``name`` a layout file declares, read as plain TOML (None when unreadable);
-    remembered until the file changes (every typesetting looks its layout up by name)."""
+    remembered until the file changes (every typesetting looks its layout up by name), and
+    between runs by the file's content."""
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
@@ -1015,8 +1133,19 @@ def _declared_name(path: Path) -> str | None:
     if got is not None and got[0] == stamp:
         return got[1]
     try:
-        name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = path.read_bytes()
+    except OSError:
         name = None
+    else:
+        data_digest = caches.digest(data)
+        found, name = _LAYOUTS.name(path, data_digest)
+        if not found:
+            import tomllib
+
+            try:
+                name = tomllib.loads(_text_of(data)).get("name")
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                name = None
+            _LAYOUTS.put_name(path, data_digest, name if isinstance(name, str) else None)
     _NAMES[path] = (stamp, name if isinstance(name, str) else None)
     return _NAMES[path][1]
