@@ -1,21 +1,27 @@
 """From an issue to its pages: furniture added, typeset once, then drawn by a renderer.
 
 The CLI and the editor both come through here, so the PDF, the PNG previews and the
-screen are drawn from the same display list.
+screen are drawn from the same display list. Typesetting through this module does not
+import the PDF writer (nor reportlab): ``xjeditor export`` typesets in one process while
+the other starts the writer (see ``cli/export.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..dataclass_cache import dataclass
 from ..model import Issue
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 from ..typeset.layout import IssueLayout, layout_issue
-from .pdf import Finding, render_pdf
-from .pdfx import OutputIntent, default_output_intent
+
+if TYPE_CHECKING:  # the PDF writer (and reportlab) is imported when a PDF is written
+    from .pdf import Finding
+    from .pdfx import OutputIntent
 
 
 @dataclass
@@ -86,9 +92,12 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
                marks: bool = False, bleed_mm: float | None = None, pdfx: bool = True,
                registry: FontRegistry | None = None,
                progress: Callable[[int, int], None] | None = None,
-               typeset: Typeset | None = None,
+               typeset: Typeset | None = None, display: Sequence[DisplayPage] | None = None,
                output_intent: OutputIntent | None = None, spreads: bool = False) -> list[Finding]:
     """Typeset (unless given) and write the PDF; returns the renderer's findings.
+
+    ``typeset`` or ``display`` (the display pages of the whole issue, as typeset
+    elsewhere) spare the typesetting; ``pages`` picks from them.
 
     ``spreads`` writes reader spreads (page 1 alone, then 2|3, 4|5, ...) instead of
     single pages, one PDF page per spread.
@@ -96,9 +105,13 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
     With ``pdfx`` the file is a PDF/X-1a:2003 with the bundled newsprint output intent
     (``resources/icc/``) unless ``output_intent`` names another one.
     """
+    from .pdf import render_pdf
+    from .pdfx import default_output_intent
+
     reg = registry or shared_registry()
-    ts = typeset or typeset_issue(issue, reg)
-    chosen = [ts.pages[i] for i in (pages if pages is not None else range(len(ts.pages)))]
+    if display is None:
+        display = (typeset or typeset_issue(issue, reg)).pages
+    chosen = [display[i] for i in (pages if pages is not None else range(len(display)))]
     title = f"{issue.paper} 第{issue.number}期"
     intent = output_intent
     if pdfx and intent is None:

@@ -1,0 +1,85 @@
+"""``xjeditor export`` typesets in a forked child while the PDF writer starts up: the file
+must be the same as a single process makes, and any failure of the child must fall back
+to typesetting in the parent, reported as a single process reports it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xjeditor.cli import export as cli_export
+from xjeditor.cli import main
+from xjeditor.paths import seeds_dir
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+def _export(folder, *extra, no_fork=False):
+    folder.mkdir()
+    out = folder / "issue.pdf"
+    env = {**os.environ, "XJEDITOR_NO_FORK": "1" if no_fork else ""}
+    proc = subprocess.run([sys.executable, "-m", "xjeditor", "export", str(seeds_dir() / "demo.xjb"),
+                           "-o", str(out), *extra], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+@needs_fork
+@pytest.mark.parametrize("extra", [(), ("--marks", "--bleed", "3", "--pages", "2-3"), ("--spreads", "--no-pdfx")])
+def test_two_processes_write_the_same_bytes_as_one(tmp_path, extra):
+    two, p2 = _export(tmp_path / "forked", *extra)
+    one, p1 = _export(tmp_path / "single", *extra, no_fork=True)
+    assert two.read_bytes() == one.read_bytes()
+    assert p2.stdout.replace("forked", "single") == p1.stdout
+    assert p2.stderr == p1.stderr
+
+
+def test_switch_and_platform_checks(monkeypatch):
+    monkeypatch.setenv("XJEDITOR_NO_FORK", "1")
+    assert not cli_export.use_two_processes()
+    monkeypatch.setenv("XJEDITOR_NO_FORK", "0")
+    assert cli_export.use_two_processes() == (hasattr(os, "fork") and sys.platform != "darwin"
+                                              and (os.cpu_count() or 1) > 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not cli_export.use_two_processes()
+
+
+@needs_fork
+def test_a_failing_child_leaves_the_work_to_the_parent(tmp_path, monkeypatch, capsys):
+    """The child dies (here: typesetting raises only there); the parent typesets itself."""
+    parent = os.getpid()
+    real = cli_export.typeset_for_export
+
+    def flaky(issue):
+        if os.getpid() != parent:
+            raise RuntimeError("child failure")
+        return real(issue)
+
+    monkeypatch.setattr(cli_export, "typeset_for_export", flaky)
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    out = tmp_path / "fallback.pdf"
+    assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "wrote" in capsys.readouterr().out
+
+
+@needs_fork
+def test_an_error_in_typesetting_is_reported_once_by_the_parent(tmp_path, monkeypatch, capsys):
+    def broken(issue):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(cli_export, "typeset_for_export", broken)
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    with pytest.raises(RuntimeError, match="engine bug"):
+        main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(tmp_path / "x.pdf")])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@needs_fork
+def test_a_bad_issue_file_is_reported_before_any_fork(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "bad.xjb"
+    bad.write_bytes(b"not an issue")
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a file that does not load"))
+    assert main(["export", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "bad.xjb" in capsys.readouterr().err
