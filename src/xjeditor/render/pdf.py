@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
+from ..dataclass_cache import dataclass
 from ..model import CMYK, ImageAsset, mm_to_pt
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .deflate import deflate_all
-from .pdf_fonts import CharCode, FontEmbedError, FontSubset, SfntFace
+from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream
 from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
@@ -60,6 +62,8 @@ NARROW_FROM_EM = 0.05
 # TJ adjustments are written with two decimals (1/100 000 em): at 100 pt that places a
 # character within 0.0005 pt, and rounding errors do not accumulate along a run.
 _TJ_DECIMALS = 2
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,37 @@ def _num(v: float, decimals: int = 3) -> str:
     return "0" if s in ("-0", "") else s
 
 
+class _Memo(dict):
+    """``function(v)`` by value, each computed once: a dict that fills itself."""
+
+    __slots__ = ("_function",)
+
+    def __init__(self, function: Callable[[float], object]) -> None:
+        super().__init__()
+        self._function = function
+
+    def __missing__(self, v: float):
+        found = self[v] = self._function(v)
+        return found
+
+
+class _ExportMemo:
+    """Numbers formatted and rounded once per export. Positions, sizes and the gaps
+    between characters repeat from line to line and from column to column (the demo
+    issue: 11,000 characters, 400 different gaps, 220 different positions), and
+    formatting or rounding a float to a number of decimals costs far more than
+    looking it up. Only pure functions of the value are kept, so the output is the
+    same as computing each number where it is used. (0.0 and -0.0 share an entry,
+    and both give the same output.)"""
+
+    def __init__(self) -> None:
+        self.num3 = _Memo(_num)  # positions and sizes
+        self.num5 = _Memo(lambda v: _num(v, 5))  # character spacing
+        self.num2 = _Memo(lambda v: _num(v, _TJ_DECIMALS))  # TJ numbers
+        self.round5 = _Memo(lambda v: round(v, 5))  # gaps as compared
+        self.round2 = _Memo(lambda v: round(v, _TJ_DECIMALS))  # TJ numbers
+
+
 class _PrintCanvas(Canvas):
     """reportlab's canvas without its page preamble.
 
@@ -114,7 +149,7 @@ class _FontBook:
 
     def __init__(self, resolve: FontResolver) -> None:
         self._resolve = resolve
-        self._subsets: dict[str, FontSubset] = {}
+        self.subsets: dict[str, FontSubset] = {}  # by font key
         self._faces: dict[tuple[Path, int], SfntFace] = {}
         self._by_face: dict[tuple[Path, int], FontSubset] = {}
 
@@ -129,7 +164,7 @@ class _FontBook:
         return Path(r.path(key)), index
 
     def subset(self, key: str) -> FontSubset:
-        found = self._subsets.get(key)
+        found = self.subsets.get(key)
         if found is None:
             where = self._locate(key)
             found = self._by_face.get(where)  # two keys may name the same file
@@ -138,15 +173,17 @@ class _FontBook:
                 self._faces[where] = face
                 found = FontSubset(face, f"F{len(self._by_face) + 1}")
                 self._by_face[where] = found
-            self._subsets[key] = found
+            self.subsets[key] = found
         return found
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
         used = [subset for subset in self._by_face.values() if subset.used]
         programs = [subset.program() for subset in used]
-        packed = deflate_all([data for data, _ in programs])
-        for subset, (data, new_gid), z in zip(used, programs, packed):
-            subset.add_to_document(doc, program=(data, new_gid, z))
+        cmaps = [subset.to_unicode() for subset in used]
+        packed = deflate_all([data for data, _ in programs] + cmaps)
+        packed_cmaps = packed[len(used):]
+        for subset, (data, new_gid), z, cmap in zip(used, programs, packed, packed_cmaps):
+            subset.add_to_document(doc, program=(data, new_gid, z), to_unicode=cmap)
 
     def close(self) -> None:
         for face in self._faces.values():
@@ -252,12 +289,17 @@ class _PageWriter:
     colours, overprint, line width and font are written only when they change."""
 
     def __init__(self, canvas: _PrintCanvas, page: DisplayPage, ox: float, oy: float, fonts: _FontBook,
-                 images: _ImageBook, findings: list[Finding]) -> None:
+                 images: _ImageBook, findings: list[Finding], memo: _ExportMemo | None = None) -> None:
         self.c = canvas
+        # What canvas.addLiteral does, without its checks, for the literal of each glyph
+        # run (the page's list of operators stays the same object until the page is shown).
+        self._literal = canvas._code.append
+        self.memo = _ExportMemo() if memo is None else memo  # shared by the pages of an export
         self.page = page
         self.ox = ox  # PDF x of the trim box's left edge
         self.top = oy + page.height  # PDF y of the trim box's top edge
         self.fonts = fonts
+        self._subsets = fonts.subsets  # font key -> subset, for a quick look-up
         self.images = images
         self.findings = findings
         self._missing: dict[str, set[str]] = {}
@@ -265,10 +307,12 @@ class _PageWriter:
 
     def _reset_state(self) -> None:
         self._fill: CMYK | None = None
+        self._fill_inked = False  # whether the fill colour has any ink
         self._stroke: CMYK | None = None
         self._line_width: float | None = None
         self._font: tuple[str, float] | None = None
         self._tc: float | None = None  # character spacing (Tc), points
+        self._overprint: bool | None = None  # the fill overprint last given to the canvas
 
     # ---- state ----------------------------------------------------------
     def save(self) -> None:
@@ -279,9 +323,11 @@ class _PageWriter:
         self._reset_state()  # Q brings back state set before q; forget what we knew
 
     def fill(self, color: CMYK) -> None:
-        if color != self._fill:
-            self.c.setFillColorCMYK(color.c, color.m, color.y, color.k)
+        if color is not self._fill:
+            if color != self._fill:
+                self.c.setFillColorCMYK(color.c, color.m, color.y, color.k)
             self._fill = color
+            self._fill_inked = color.total_ink > 0
 
     def stroke(self, color: CMYK, width: float) -> None:
         if color != self._stroke:
@@ -292,7 +338,12 @@ class _PageWriter:
             self._line_width = width
 
     def overprint(self, on: bool) -> None:
-        self.c.setFillOverprint(on)  # the canvas writes a gs only when it changes
+        # The canvas itself writes a gs only when the value changes; asking it only
+        # then spares its calls for every run. (restore() forgets the value: Q may change it.)
+        on = bool(on)
+        if on is not self._overprint:
+            self.c.setFillOverprint(on)
+            self._overprint = on
 
     # ---- items ----------------------------------------------------------
     def draw(self) -> None:
@@ -318,62 +369,87 @@ class _PageWriter:
             ))
 
     def glyph_run(self, run: GlyphRun) -> None:
-        if not run.text:
+        text = run.text
+        if not text:
             return
-        subset = self.fonts.subset(run.font)
-        codes: list[CharCode] = subset.encode(run.text)
+        # A page has thousands of characters: the work per character is done by C calls
+        # and comprehensions over the whole run, and every number is rounded and
+        # formatted once per export (self.memo).
+        subset = self._subsets.get(run.font) or self.fonts.subset(run.font)
+        memo = self.memo
+        # The codes of the run as one string, four hex digits a character (new
+        # characters get their CIDs in text order; see FontSubset.hex_table), and the
+        # same codes as numbers, to look up the advances.
+        hexes = text.translate(subset.hex_table)
+        cids = array("H", bytes.fromhex(hexes))
+        if _LITTLE_ENDIAN:
+            cids.byteswap()
         size = run.size
         unit = size / 1000.0  # text space units -> points
         xs = run.xs
-        text = run.text
+        widths = subset.widths  # by CID
         # gaps[i]: the space between glyph i's advance and glyph i + 1 (justification,
         # Han-Latin spacing, compression)
-        gaps = [b - a - c.width * unit for a, b, c in zip(xs, xs[1:], codes)]
+        gaps = [b - a - widths[c] * unit for a, b, c in zip(xs, xs[1:], cids)]
         # Where the next character starts inside this one's advance (compressed
         # punctuation), show this one with a narrower advance: the glyph is drawn the
         # same, and text extraction sees boxes in order instead of an overlap (which
         # pdftotext would take as a line break).
-        limit = NARROW_FROM_EM * size
-        if gaps and min(gaps) < -limit:
-            for i, gap in enumerate(gaps):
-                if gap < -limit:
-                    room = xs[i + 1] - xs[i]
-                    codes[i] = subset.code(text[i], round(max(0.0, room) / size * subset.units_per_em))
-                    gaps[i] = room - codes[i].width * unit
+        too_close = -(NARROW_FROM_EM * size)
+        for i in [i for i, gap in enumerate(gaps) if gap < too_close]:
+            room = xs[i + 1] - xs[i]
+            cid = subset.cid(text[i], round(max(0.0, room) / size * subset.units_per_em))
+            hexes = f"{hexes[:4 * i]}{cid:04X}{hexes[4 * i + 4:]}"
+            gaps[i] = room - widths[cid] * unit
         if subset.missing and not subset.missing.isdisjoint(text):
             self._missing.setdefault(run.font, set()).update(subset.missing.intersection(text))
-        self.fill(run.color)
+        color = run.color
+        if color is not self._fill:
+            self.fill(color)
         # Overprinting a colour without ink would make the text vanish.
-        self.overprint(run.overprint and run.color.total_ink > 0)
+        on = bool(run.overprint and self._fill_inked)
+        if on is not self._overprint:
+            self.overprint(on)
         # The most common gap (a justified line's letter-spacing) becomes the character
         # spacing Tc; only the other gaps need a TJ adjustment.
         # (Gaps are compared to 1/100000 pt: close enough that the TJ number of a gap
-        # equal to Tc rounds to 0.)
+        # equal to Tc rounds to 0. An export has a few hundred different gaps, so each
+        # is rounded once: memo.round5.)
         ops = ""
-        tc = self._tc if self._tc is not None else 0.0
-        rounded = [round(g, 5) for g in gaps]
-        if rounded:
-            common = max(set(rounded), key=rounded.count) if len(rounded) > 2 else rounded[0]
-            if common != tc or self._tc is None:
-                tc = common
-                ops = f"{_num(tc, 5)} Tc "
-                self._tc = tc
-        hexes = [c.hex for c in codes]
-        parts: list[str] = []
-        start = 0
-        for i, r in enumerate(rounded):
-            if r != tc:
-                a = round((tc - gaps[i]) / unit, _TJ_DECIMALS)
-                if a:
-                    parts.append(f"<{''.join(hexes[start:i + 1])}> {_num(a, _TJ_DECIMALS)}")
-                    start = i + 1
-        parts.append(f"<{''.join(hexes[start:])}>")
+        shown = ""
+        if gaps:
+            rounded = list(map(memo.round5.__getitem__, gaps))
+            first = rounded[0]
+            n_first = rounded.count(first)
+            uniform = n_first == len(rounded)
+            if uniform or len(rounded) <= 2 or 2 * n_first > len(rounded):
+                common = first  # (more than half of the gaps: the most common one)
+            else:
+                common = max(set(rounded), key=rounded.count)
+            if self._tc is None or common != self._tc:
+                ops = f"{memo.num5[common]} Tc "
+                self._tc = common
+            if not uniform:  # TJ numbers for the gaps other than Tc, splitting the string there
+                tc = self._tc  # equal to common
+                round2 = memo.round2
+                parts: list[str] = []
+                start = 0
+                for i in [i for i, r in enumerate(rounded) if r != tc]:
+                    a = round2[(tc - gaps[i]) / unit]
+                    if a:
+                        parts.append(f"<{hexes[4 * start:4 * i + 4]}> {memo.num2[a]}")
+                        start = i + 1
+                parts.append(f"<{hexes[4 * start:]}>")
+                shown = " ".join(parts)
+        if not shown:
+            shown = f"<{hexes}>"
         font = (subset.resource_name, size)
-        tf = "" if font == self._font else f"/{font[0]} {_num(size)} Tf "
+        tf = "" if font == self._font else f"/{font[0]} {memo.num3[size]} Tf "
         self._font = font
         x = self.ox + run.x + xs[0]
         y = self.top - run.y
-        self.c.addLiteral(f"BT {tf}{ops}1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET")
+        num3 = memo.num3
+        self._literal(f"BT {tf}{ops}1 0 0 1 {num3[x]} {num3[y]} Tm [{shown}] TJ ET")
 
     def rule(self, rule: Rule) -> None:
         if rule.width <= 0:
@@ -512,13 +588,16 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
     image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
     sheets = reader_spreads(pages) if spreads else [[page] for page in pages]
     done = 0
+    memo = _ExportMemo()
+    contents: list[tuple[pdfdoc.PDFStream, bytes]] = []
     try:
         for sheet in sheets:
-            _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings)
+            _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings, contents, memo)
             for _ in sheet:
                 done += 1
                 if progress is not None:
                     progress(done, len(pages))
+        _deflate_contents(contents)
         book.add_to_document(doc)
     finally:
         book.close()
@@ -534,7 +613,8 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
 
 
 def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: float | None, marks: bool,
-                book: _FontBook, image_book: _ImageBook, findings: list[Finding]) -> None:
+                book: _FontBook, image_book: _ImageBook, findings: list[Finding],
+                contents: list[tuple[pdfdoc.PDFStream, bytes]], memo: _ExportMemo | None = None) -> None:
     """One PDF page holding the display pages of ``sheet`` side by side, trim to trim.
 
     The TrimBox surrounds them all (the inside edges, the 中缝, have no gap between
@@ -557,7 +637,7 @@ def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: fl
     writers = []
     x = offset
     for page in sheet:
-        writers.append(_PageWriter(canvas, page, x, offset, book, image_book, findings))
+        writers.append(_PageWriter(canvas, page, x, offset, book, image_book, findings, memo))
         x += page.width
     if marks:  # keep the pages' content off the marks
         first = writers[0]
@@ -573,17 +653,27 @@ def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: fl
     else:
         for writer in writers:
             writer.draw()
-    _finish_page(canvas)
+    _finish_page(canvas, contents)
 
 
-def _finish_page(canvas: _PrintCanvas) -> None:
+def _finish_page(canvas: _PrintCanvas, contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
     """Close the page; give it a Flate-only content stream (reportlab would also
-    ASCII85-encode it, a quarter larger) and let its content decide the document ID."""
+    ASCII85-encode it, a quarter larger) and let its content decide the document ID.
+    The stream is deflated later with the others (``_deflate_contents``): its content
+    and its data are added to ``contents``."""
     stream_text = "\n".join(canvas._code)
     canvas._doc.updateSignature(stream_text)
     canvas.showPage()
     page = canvas._doc.Pages.pages[-1]
-    page.Contents = pdfdoc.PDFStream(content=page.stream, filters=[pdfdoc.PDFZCompress])
+    page.Contents = flate_stream(None)
+    contents.append((page.Contents, page.stream.encode("utf8")))  # as reportlab's Flate filter encodes it
+
+
+def _deflate_contents(contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
+    """Deflate the pages' content streams all at once, through the cache of deflated
+    streams (an unchanged page is not deflated again) and on threads (``deflate_all``)."""
+    for (stream, _), packed in zip(contents, deflate_all([data for _, data in contents]), strict=True):
+        stream.content = packed
 
 
 def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,

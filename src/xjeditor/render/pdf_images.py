@@ -35,11 +35,14 @@ import os
 import struct
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageMath, ImageOps, UnidentifiedImageError
+# Only Image at import time (reportlab imports it anyway): ImageChops, ImageMath and
+# ImageOps are imported where an image is actually prepared, which an export whose
+# images all come from the cache never does.
+from PIL import Image, UnidentifiedImageError
 
+from ..dataclass_cache import dataclass
 from ..model import ImageAsset
 from ..paths import resources_dir, user_cache_dir, write_cache_file
 
@@ -96,6 +99,8 @@ def to_cmyk(im: Image.Image) -> Image.Image:
     all three. Total ink stays at or below 200 %, within newsprint limits (spec R45);
     colours are not matched to any press condition.
     """
+    from PIL import ImageChops, ImageOps
+
     if im.mode == "CMYK":
         return im
     if im.mode in ("1", "L", "I", "I;16", "F"):
@@ -116,6 +121,8 @@ def limit_ink(im: Image.Image, limit: float = TOTAL_INK_LIMIT) -> Image.Image:
     the darkness and detail carried by the black plate stay and only the colour under
     it thins out (where K alone exceeds the limit, K is cut to it).
     """
+    from PIL import ImageMath
+
     if im.mode != "CMYK":
         raise ValueError(f"limit_ink needs a CMYK image, not {im.mode}")
     cap = max(0.0, limit) * 255.0 / 100.0
@@ -241,10 +248,18 @@ def cache_dir() -> Path | None:
 _MAGIC = b"XJPI"
 
 
+@functools.cache
+def _output_profile_digest(home: str | None) -> str:
+    """``_profile_digest`` of the output profile, the profile being found from
+    ``XJEDITOR_HOME`` (``home``; resolving the path costs more than the rest of a look-up
+    in the cache, and an export makes one for every image)."""
+    return _profile_digest(str(output_profile_path()))
+
+
 def _cache_key(asset: ImageAsset, part, iw: float, ih: float, max_ppi: float) -> str:
+    profile = _output_profile_digest(os.environ.get("XJEDITOR_HOME"))
     facts = json.dumps([CACHE_VERSION, asset.key, [round(v, 9) for v in part], round(iw, 6), round(ih, 6),
-                        max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, _profile_digest(str(output_profile_path())),
-                        _cms_available()])
+                        max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, profile, _cms_available()])
     return hashlib.sha256(facts.encode()).hexdigest()
 
 
@@ -318,6 +333,8 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
         found = _from_cache(key, ix, iy, iw, ih)
         if found is not None:
             return found
+    from PIL import ImageOps
+
     try:
         im = Image.open(io.BytesIO(asset.data))
         if im.width * im.height > MAX_PIXELS:
