@@ -66,3 +66,58 @@ def write_cache_file(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def touch_cache_file(path: Path) -> None:
+    """Mark a cache file as just used (its modification time), so that pruning keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+_pruned: set[str] = set()
+_prune_lock = threading.Lock()
+
+
+def prune_cache(kind: str, max_bytes: int) -> int:
+    """Keep ``user_cache_dir(kind)`` under ``max_bytes``: when it holds more, delete its
+    least recently used files (oldest modification time; readers refresh it with
+    ``touch_cache_file``) until three quarters of that is left. Walks the folder at most
+    once per process and kind, so callers may ask after every write. Returns the number
+    of files deleted; a file that cannot be deleted is left alone."""
+    folder = user_cache_dir(kind)
+    with _prune_lock:
+        if folder is None or kind in _pruned:
+            return 0
+        _pruned.add(kind)
+    files: list[tuple[float, int, str]] = []
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            st = entry.stat(follow_symlinks=False)
+                            files.append((st.st_mtime, st.st_size, entry.path))
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in files)
+    if total <= max_bytes:
+        return 0
+    removed = 0
+    for _, size, path in sorted(files):
+        if total <= max_bytes * 3 // 4:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed

@@ -21,10 +21,12 @@ import threading
 import zlib
 from pathlib import Path
 
-from ..paths import user_cache_dir, write_cache_file
+from ..paths import prune_cache, touch_cache_file, user_cache_dir, write_cache_file
 
 #: zlib level (reportlab's default for its own streams).
 DEFLATE_LEVEL = 6
+#: The cache folder is kept under this size, least recently used entries going first.
+CACHE_MAX_BYTES = 256 * 1024 * 1024
 
 
 def _cache_path(data: bytes) -> Path | None:
@@ -41,6 +43,7 @@ def _cached(path: Path | None) -> bytes | None:
         try:
             entry = path.read_bytes()
             if len(entry) > 4 and int.from_bytes(entry[:4], "big") == zlib.crc32(memoryview(entry)[4:]):
+                touch_cache_file(path)
                 return entry[4:]
         except OSError:
             pass
@@ -51,6 +54,7 @@ def _deflate_to(data: bytes, path: Path | None) -> bytes:
     packed = zlib.compress(data, DEFLATE_LEVEL)
     if path is not None:
         write_cache_file(path, zlib.crc32(packed).to_bytes(4, "big") + packed)
+        prune_cache("deflate", CACHE_MAX_BYTES)
     return packed
 
 

@@ -44,7 +44,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..dataclass_cache import dataclass
 from ..model import ImageAsset
-from ..paths import resources_dir, user_cache_dir, write_cache_file
+from ..paths import prune_cache, resources_dir, touch_cache_file, user_cache_dir, write_cache_file
 
 MAX_PPI = 300.0
 JPEG_QUALITY = 90
@@ -52,6 +52,8 @@ TOTAL_INK_LIMIT = 240.0  # percent, spec R45 (configurable 220-280)
 OUTPUT_PROFILE = "icc/xj-newsprint-tr002.icc"  # under resources/
 # Bump when the preparation changes, so cached results made by older code are not used.
 CACHE_VERSION = 1
+# The cache folder is kept under this size, least recently used entries going first.
+CACHE_MAX_BYTES = 512 * 1024 * 1024
 # Decoding bombs: refuse images above this many pixels instead of exhausting memory.
 MAX_PIXELS = 200_000_000
 
@@ -268,9 +270,11 @@ def _cache_read(key: str) -> tuple[dict, bytes] | None:
     if folder is None:
         return None
     try:
-        data = (folder / key[:2] / key).read_bytes()
+        path = folder / key[:2] / key
+        data = path.read_bytes()
         if data[:4] != _MAGIC:
             return None
+        touch_cache_file(path)
         (n,) = struct.unpack(">I", data[4:8])
         return json.loads(data[8:8 + n]), data[8 + n:]
     except (OSError, ValueError, struct.error):
@@ -283,6 +287,7 @@ def _cache_write(key: str, facts: dict, jpeg: bytes) -> None:
         return
     head = json.dumps(facts).encode()
     write_cache_file(folder / key[:2] / key, _MAGIC + struct.pack(">I", len(head)) + head + jpeg)
+    prune_cache("images", CACHE_MAX_BYTES)
 
 
 def _flatten(im: Image.Image) -> Image.Image:
