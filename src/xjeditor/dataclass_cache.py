@@ -52,6 +52,12 @@ def _load() -> dict[str, CodeType]:
     return _codes
 
 
+def save() -> None:
+    """Write the cache now if classes were compiled since it was read (it is also written
+    at exit; a process that leaves by ``os._exit`` has to ask)."""
+    _save()
+
+
 def _save() -> None:
     global _dirty
     if _dirty and _codes is not None:

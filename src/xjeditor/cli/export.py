@@ -86,6 +86,9 @@ class _Child:
                 with os.fdopen(write_fd, "wb") as out:
                     out.write(payload)
                 status = 0
+                from .. import dataclass_cache
+
+                dataclass_cache.save()  # the classes only the child made (layouts)
             except BaseException:  # noqa: BLE001 - the parent typesets again and reports it
                 pass
             finally:
