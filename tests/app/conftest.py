@@ -74,6 +74,17 @@ def sample(tmp_path) -> Path:
 
 
 @pytest.fixture
+def demo(window, tmp_path) -> Path:
+    """A copy of the demo issue, opened in ``window``."""
+    from app_demo import DEMO
+
+    path = tmp_path / "demo.xjb"
+    shutil.copyfile(DEMO, path)
+    assert window.open_path(path)
+    return path
+
+
+@pytest.fixture
 def window(app, qtbot, tmp_path, fake_dialogs):
     from PySide6.QtCore import QSettings
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,21 +23,10 @@ from xjeditor.app.dialogs import ask_untitled_recovery as real_ask_untitled_reco
 from xjeditor.app.document import Document
 from xjeditor.app.window import MainWindow
 from xjeditor.fileformat import load_issue
-from xjeditor.model import FitMode, PartKind, Rect, RuleFrame, StoryPart, TextFrame, mm_to_pt, pt_to_mm
+from xjeditor.model import FitMode, PartKind, Rect, RuleFrame, StoryPart, TextFrame, mm_to_pt
 from xjeditor.typeset.display import GlyphRun, ImagePlacement, Rule
 
-DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo.xjb"
-X0, Y0 = 15.85, 20.0  # the demo layout's type area
-COL, GUT = 14 * pt_to_mm(9.0), 1.5 * pt_to_mm(9.0)
-PITCH, BODY = pt_to_mm(13.5), pt_to_mm(9.0)
-
-
-@pytest.fixture
-def demo(window, tmp_path):
-    path = tmp_path / "demo.xjb"
-    shutil.copyfile(DEMO, path)
-    assert window.open_path(path)
-    return path
+from app_demo import BODY, COL, GUT, PITCH, X0, Y0, retitle
 
 
 @pytest.fixture
@@ -52,14 +40,6 @@ def _new_window(tmp_path, name: str) -> MainWindow:
     return MainWindow(QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
 
 
-def _retitle(window, story_id: str, title: str) -> EditStoryCommand:
-    parts = window.doc.story_parts(story_id)
-    for p in parts:
-        if p.kind == PartKind.TITLE:
-            p.text = title
-    return EditStoryCommand(window.doc, story_id, parts)
-
-
 def _close(window) -> None:
     window.undo_stack.setClean()
     window.close()
@@ -70,7 +50,7 @@ def _crash_untitled(tmp_path, sample, title: str) -> tuple[MainWindow, Path]:
     """An editor with a never-saved issue that autosaved an edit and is still running."""
     w = _new_window(tmp_path, "crashed")
     w.set_document(Document(load_issue(sample)))
-    w.undo_stack.push(_retitle(w, "s3", title))
+    w.undo_stack.push(retitle(w, "s3", title))
     assert w.autosave()
     files = recovery.untitled_recovery_files()
     assert len(files) == 1 and files[0].name.startswith("未命名-")
@@ -124,7 +104,7 @@ def test_untitled_recovery_is_offered_at_start_up_and_goes_once_saved(
         assert lock_file.read_text().split("\n")[0] == str(os.getpid())
 
         # further edits autosave into the same copy
-        again.undo_stack.push(_retitle(again, "s3", "恢复后又改"))
+        again.undo_stack.push(retitle(again, "s3", "恢复后又改"))
         assert again.autosave()
         assert recovery.untitled_recovery_files() == [rec]
         assert load_issue(rec).stories["s3"].headline == "恢复后又改"

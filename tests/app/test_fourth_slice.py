@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent, QTextCursor
 from PySide6.QtTest import QTest
@@ -16,18 +12,9 @@ from xjeditor.fileformat import load_issue
 from xjeditor.model import PartKind, Span
 from xjeditor.typeset.display import GlyphRun
 
-DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo.xjb"
 STORY = "000-3-xuexi"  # jumps from page 1 to page 2
 # QTest.keyClicks types ASCII only (Chinese comes in through the input-method test)
 TYPED = " The volunteers keep the estate safe in wind and rain." * 3
-
-
-@pytest.fixture
-def demo(window, tmp_path):
-    path = tmp_path / "demo.xjb"
-    shutil.copyfile(DEMO, path)
-    assert window.open_path(path)
-    return path
 
 
 def story_runs(window, story_id: str) -> list[GlyphRun]:

@@ -14,15 +14,7 @@ from xjeditor.app.window import MainWindow
 from xjeditor.fileformat import file_hash, load_issue
 from xjeditor.model import PartKind, StoryPart
 
-DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo.xjb"
-
-
-def _retitle(window, story_id: str, title: str) -> EditStoryCommand:
-    parts = window.doc.story_parts(story_id)
-    for p in parts:
-        if p.kind == PartKind.TITLE:
-            p.text = title
-    return EditStoryCommand(window.doc, story_id, parts)
+from app_demo import DEMO, retitle
 
 
 def _grow(window, story_id: str, text: str) -> EditStoryCommand:
@@ -41,7 +33,7 @@ def test_autosave_writes_the_recovery_file_only_when_modified(window, sample):
     assert rec.name == "sample.xjb.recovery"
     assert not window.autosave() and not rec.exists()  # nothing changed
 
-    window.undo_stack.push(_retitle(window, "s3", "自动保存的标题"))
+    window.undo_stack.push(retitle(window, "s3", "自动保存的标题"))
     assert window.autosave() and rec.exists()
     assert load_issue(rec).stories["s3"].headline == "自动保存的标题"
     assert load_issue(sample).stories["s3"].headline != "自动保存的标题"  # the issue is untouched
@@ -68,7 +60,7 @@ def test_autosave_timer_fires_and_includes_the_unapplied_story_form(window, samp
 
 def test_failed_autosave_shows_a_message_and_does_not_raise(window, sample, monkeypatch):
     window.open_path(sample)
-    window.undo_stack.push(_retitle(window, "s3", "写不进去"))
+    window.undo_stack.push(retitle(window, "s3", "写不进去"))
 
     def fail(_issue, _target):
         raise PermissionError(13, "Permission denied")
@@ -82,7 +74,7 @@ def test_failed_autosave_shows_a_message_and_does_not_raise(window, sample, monk
 def test_clean_close_removes_the_recovery_file(app, sample, fake_dialogs, tmp_path):
     w = _new_window(tmp_path, "a")
     w.open_path(sample)
-    w.undo_stack.push(_retitle(w, "s3", "将被丢弃"))
+    w.undo_stack.push(retitle(w, "s3", "将被丢弃"))
     assert w.autosave()
     rec = recovery.recovery_path_for(sample)
     assert rec.exists()
@@ -94,7 +86,7 @@ def test_clean_close_removes_the_recovery_file(app, sample, fake_dialogs, tmp_pa
 def test_crash_then_reopen_offers_recovery_and_restores_the_edit(app, sample, fake_dialogs, tmp_path):
     crashed = _new_window(tmp_path, "crashed")
     crashed.open_path(sample)
-    crashed.undo_stack.push(_retitle(crashed, "s1", "崩溃前的修改"))
+    crashed.undo_stack.push(retitle(crashed, "s1", "崩溃前的修改"))
     crashed.undo_stack.push(_grow(crashed, "s3", "崩溃前补写的一段。"))
     assert crashed.autosave()
     edited = load_issue(recovery.recovery_path_for(sample))
@@ -167,7 +159,7 @@ def test_untitled_issue_autosaves_into_the_app_data_folder(window, sample, monke
     from xjeditor.app.document import Document
 
     window.set_document(Document(issue))
-    window.undo_stack.push(_retitle(window, "s3", "没有文件名"))
+    window.undo_stack.push(retitle(window, "s3", "没有文件名"))
     assert window.autosave()
     files = list((tmp_path / "appdata" / "recovery").glob("*.xjb.recovery"))
     assert len(files) == 1
@@ -295,7 +287,7 @@ def test_hidden_preflight_panel_is_not_refreshed_until_shown(window, sample, mon
     real = win.preflight_findings
     monkeypatch.setattr(win, "preflight_findings", lambda *a: calls.append(1) or real(*a))
     window.open_path(sample)
-    window.undo_stack.push(_retitle(window, "s3", "不检查"))
+    window.undo_stack.push(retitle(window, "s3", "不检查"))
     assert calls == []
     window.preflight_dock.show()
     assert calls == [1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,10 @@ from xjeditor.app import dialogs
 from xjeditor.app.canvas import TOOL_IMAGE, TOOL_RULE, TOOL_TEXT, Selection
 from xjeditor.app.commands import EditStoryCommand
 from xjeditor.fileformat import load_issue
-from xjeditor.model import FitMode, ImageFrame, PartKind, RuleFrame, StoryPart, TextFrame, mm_to_pt, pt_to_mm
+from xjeditor.model import FitMode, ImageFrame, PartKind, RuleFrame, StoryPart, TextFrame, mm_to_pt
 from xjeditor.typeset.display import GlyphRun, ImagePlacement
 
-DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo.xjb"
-X0, Y0 = 15.85, 20.0  # the demo layout's type area
-COL, GUT = 14 * pt_to_mm(9.0), 1.5 * pt_to_mm(9.0)
-PITCH, BODY = pt_to_mm(13.5), pt_to_mm(9.0)
-
-
-@pytest.fixture
-def demo(window, tmp_path):
-    path = tmp_path / "demo.xjb"
-    shutil.copyfile(DEMO, path)
-    assert window.open_path(path)
-    return path
+from app_demo import BODY, COL, GUT, PITCH, X0, Y0
 
 
 def scene(window, page: int, x_mm: float, y_mm: float) -> QPointF:

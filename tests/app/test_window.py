@@ -11,6 +11,8 @@ from xjeditor.fileformat import file_hash, load_issue, load_issue_with_hash, sav
 from xjeditor.model import PartKind, Rect
 from xjeditor.typeset.display import GlyphRun as DisplayGlyphRun
 
+from app_demo import retitle
+
 
 def story_text(window, story_id: str) -> str:
     return "".join(it.text for page in window.doc.typeset.pages for it in page.items
@@ -105,7 +107,7 @@ def test_save_close_reopen_gives_identical_content(window, sample, fake_dialogs,
 
 def test_saving_over_a_file_changed_on_disk_asks_and_does_not_overwrite(window, sample, fake_dialogs):
     window.open_path(sample)
-    window.undo_stack.push(_retitle(window, "s3", "别人没改过的标题"))
+    window.undo_stack.push(retitle(window, "s3", "别人没改过的标题"))
     # someone else saves the file meanwhile
     other = load_issue(sample)
     other.paper = "别人改过的报名"
@@ -126,7 +128,7 @@ def test_saving_over_a_file_changed_on_disk_asks_and_does_not_overwrite(window, 
 
 def test_file_changed_then_save_as_writes_elsewhere(window, sample, fake_dialogs, tmp_path):
     window.open_path(sample)
-    window.undo_stack.push(_retitle(window, "s3", "另存的标题"))
+    window.undo_stack.push(retitle(window, "s3", "另存的标题"))
     other = load_issue(sample)
     other.number = 99
     save_issue(other, sample)
@@ -149,7 +151,7 @@ def test_corrupt_file_shows_the_error_and_keeps_the_current_issue(window, sample
     assert "坏文件.xjb" in text and detail  # detail is the error's message_zh
     assert window.doc.path == sample
     assert len(window.canvas.items_) == 2
-    window.undo_stack.push(_retitle(window, "s2", "仍可编辑"))  # still usable
+    window.undo_stack.push(retitle(window, "s2", "仍可编辑"))  # still usable
     assert window.doc.issue.stories["s2"].headline == "仍可编辑"
     missing = tmp_path / "没有这个文件.xjb"
     assert not window.open_path(missing)
@@ -160,7 +162,7 @@ def test_corrupt_file_shows_the_error_and_keeps_the_current_issue(window, sample
 
 def test_closing_with_unsaved_changes_asks(window, sample, fake_dialogs):
     window.open_path(sample)
-    window.undo_stack.push(_retitle(window, "s2", "改了"))
+    window.undo_stack.push(retitle(window, "s2", "改了"))
     fake_dialogs.unsaved = "cancel"
     assert not window.close()
     assert window.isVisible()
@@ -242,13 +244,3 @@ def test_new_issue_from_layout(window, fake_dialogs):
     fake_dialogs.save_path = None
     assert not window.save()  # no name yet: Save As, cancelled
     assert fake_dialogs.names()[-1] == "get_save_path"
-
-
-def _retitle(window, story_id: str, title: str):
-    from xjeditor.app.commands import EditStoryCommand
-
-    parts = window.doc.story_parts(story_id)
-    for p in parts:
-        if p.kind == PartKind.TITLE:
-            p.text = title
-    return EditStoryCommand(window.doc, story_id, parts)

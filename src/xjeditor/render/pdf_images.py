@@ -45,6 +45,7 @@ from PIL import Image, UnidentifiedImageError
 from ..dataclass_cache import dataclass
 from ..model import ImageAsset
 from ..paths import prune_cache, resources_dir, touch_cache_file, user_cache_dir, write_cache_file
+from ..typeset.imagesize import SOF_MARKERS, jpeg_segments
 
 MAX_PPI = 300.0
 JPEG_QUALITY = 90
@@ -395,29 +396,14 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
     return _placed(out.getvalue(), ix, iy, iw, ih, **facts)
 
 
-# Start-of-frame markers of the JPEG coding processes (all SOFn but DHT, JPG and DAC).
-_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-
-
 def _cmyk_jpeg_size(jpeg: bytes) -> tuple[int, int]:
     """(width, height) of a four-component (CMYK) JPEG, read from its frame header
     without decoding; ValueError for anything else."""
     if jpeg[:2] != b"\xff\xd8":
         raise ValueError("not a JPEG")
-    pos, end = 2, len(jpeg)
-    while pos + 4 <= end:
-        if jpeg[pos] != 0xFF:
-            raise ValueError("broken JPEG marker")
-        marker = jpeg[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
-            pos += 2
-            continue
-        (length,) = struct.unpack_from(">H", jpeg, pos + 2)
-        if marker in _SOF_MARKERS:
-            if pos + 10 > end:
+    for marker, pos, _length in jpeg_segments(jpeg):
+        if marker in SOF_MARKERS:
+            if pos + 10 > len(jpeg):
                 break
             height, width, components = struct.unpack_from(">HHB", jpeg, pos + 5)
             if components != 4:
@@ -425,7 +411,6 @@ def _cmyk_jpeg_size(jpeg: bytes) -> tuple[int, int]:
             return width, height
         if marker == 0xDA:  # start of scan before any frame header
             break
-        pos += 2 + length
     raise ValueError("no JPEG frame header")
 
 

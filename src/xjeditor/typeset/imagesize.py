@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Iterator
 
 _ORIENTATION = 0x0112
-_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+#: JPEG start-of-frame markers (the frame header holds the size); C4, C8 and CC are not.
+SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 class _Unsure(Exception):
@@ -48,14 +50,15 @@ def _with_pillow(data: bytes) -> tuple[int, int] | None:
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
-def _jpeg(data: bytes) -> tuple[tuple[int, int], int]:
-    pos = 2
-    orientation: int | None = None
-    exif_seen = xmp_seen = False
-    n = len(data)
+def jpeg_segments(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(marker, position, length) of each marker segment of a JPEG after its SOI, in
+    order; ``data[position + 4:position + 2 + length]`` is the segment's body. Fill bytes
+    and markers without a length are stepped over. Raises ValueError for a broken marker
+    or length; stops where the data ends."""
+    pos, n = 2, len(data)
     while pos + 4 <= n:
         if data[pos] != 0xFF:
-            raise _Unsure
+            raise ValueError("broken JPEG marker")
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
@@ -65,7 +68,15 @@ def _jpeg(data: bytes) -> tuple[tuple[int, int], int]:
             continue
         (length,) = struct.unpack_from(">H", data, pos + 2)
         if length < 2:
-            raise _Unsure
+            raise ValueError("broken JPEG segment length")
+        yield marker, pos, length
+        pos += 2 + length
+
+
+def _jpeg(data: bytes) -> tuple[tuple[int, int], int]:
+    orientation: int | None = None
+    exif_seen = xmp_seen = False
+    for marker, pos, length in jpeg_segments(data):
         body = pos + 4
         if marker == 0xE1 and data[body:body + 6] == b"Exif\0\0":
             if exif_seen:  # Pillow joins several Exif blocks
@@ -74,14 +85,13 @@ def _jpeg(data: bytes) -> tuple[tuple[int, int], int]:
             orientation = _exif_orientation(data[body + 6:pos + 2 + length])
         elif marker == 0xE1 and data[body:body + 29] == b"http://ns.adobe.com/xap/1.0/\0":
             xmp_seen = True  # Pillow looks for tiff:Orientation there when Exif has none
-        elif marker in _SOF:
+        elif marker in SOF_MARKERS:
             h, w = struct.unpack_from(">HH", data, body + 1)
             if not (w and h) or (orientation is None and xmp_seen):
                 raise _Unsure
             return (w, h), orientation or 1
         elif marker == 0xDA:  # image data before any frame header
             raise _Unsure
-        pos += 2 + length
     raise _Unsure
 
 
