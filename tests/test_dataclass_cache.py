@@ -41,7 +41,7 @@ def test_classes_behave_as_the_standard_decorator_makes_them(kwargs):
     if kwargs.get("order"):
         assert ours(1.0) < ours(2.0)
     # annotations stay objects, as the standard decorator leaves them (no __future__ leak)
-    assert ours.__init__.__annotations__.keys() == std.__init__.__annotations__.keys()
+    assert ours.__init__.__annotations__ == std.__init__.__annotations__
 
 
 def test_the_standard_module_is_left_as_it_was():

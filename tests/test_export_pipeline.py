@@ -39,8 +39,12 @@ def test_switch_and_platform_checks(monkeypatch):
     monkeypatch.setenv("XJEDITOR_NO_FORK", "1")
     assert not cli_export.use_two_processes()
     monkeypatch.setenv("XJEDITOR_NO_FORK", "0")
-    assert cli_export.use_two_processes() == (hasattr(os, "fork") and sys.platform != "darwin"
-                                              and (os.cpu_count() or 1) > 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert cli_export.use_two_processes() == hasattr(os, "fork")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not cli_export.use_two_processes()
+    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert not cli_export.use_two_processes()
 

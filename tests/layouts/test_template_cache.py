@@ -54,7 +54,7 @@ def test_a_second_run_takes_the_templates_from_the_cache(fresh, monkeypatch):
     def no_compiling(*args, **kwargs):
         raise AssertionError("a cached template was compiled again")
 
-    monkeypatch.setattr(spec._ENV, "compile", no_compiling)
+    monkeypatch.setattr(spec._env(), "compile", no_compiling)
     again = load_layout_file(SIKAI)
     assert _furniture_texts(again) == first
     assert "新泾镇社区晨报" in "".join(first)

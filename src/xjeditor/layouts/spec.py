@@ -581,12 +581,6 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def __getattr__(name: str) -> Any:
-    if name == "_ENV":  # the shared environment, as a module attribute made on first use
-        return _env()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def template_label(path: Path, table: str, key: str) -> str:
     """The name a template goes by in tracebacks: ``<file>#<table>.<key>``."""
     return f"{path}#{table}.{key}"
