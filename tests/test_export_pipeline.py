@@ -55,10 +55,10 @@ def test_a_failing_child_leaves_the_work_to_the_parent(tmp_path, monkeypatch, ca
     parent = os.getpid()
     real = cli_export.typeset_for_export
 
-    def flaky(issue):
+    def flaky(issue, on_page=None):
         if os.getpid() != parent:
             raise RuntimeError("child failure")
-        return real(issue)
+        return real(issue, on_page)
 
     monkeypatch.setattr(cli_export, "typeset_for_export", flaky)
     monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
@@ -70,7 +70,7 @@ def test_a_failing_child_leaves_the_work_to_the_parent(tmp_path, monkeypatch, ca
 
 @needs_fork
 def test_an_error_in_typesetting_is_reported_once_by_the_parent(tmp_path, monkeypatch, capsys):
-    def broken(issue):
+    def broken(issue, on_page=None):
         raise RuntimeError("engine bug")
 
     monkeypatch.setattr(cli_export, "typeset_for_export", broken)
@@ -87,3 +87,71 @@ def test_a_bad_issue_file_is_reported_before_any_fork(tmp_path, monkeypatch, cap
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a file that does not load"))
     assert main(["export", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
     assert "bad.xjb" in capsys.readouterr().err
+
+
+@needs_fork
+def test_a_child_failing_after_some_pages_leaves_the_whole_file_to_the_parent(tmp_path, monkeypatch, capsys):
+    """The parent has drawn page 1 when the child dies: it typesets and draws everything
+    again, and the file is the one a single process writes."""
+    parent = os.getpid()
+    real = cli_export.typeset_for_export
+
+    def dies_after_page_one(issue, on_page=None):
+        if os.getpid() != parent:
+            def one_page(page):
+                on_page(page)
+                if page.number == 1:
+                    os._exit(3)
+            return real(issue, one_page)
+        return real(issue, on_page)
+
+    monkeypatch.setattr(cli_export, "typeset_for_export", dies_after_page_one)
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    out = tmp_path / "restarted.pdf"
+    assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: False)
+    single = tmp_path / "single.pdf"
+    assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(single)]) == 0
+    assert out.read_bytes() == single.read_bytes()
+
+
+@needs_fork
+def test_the_parent_has_page_one_before_the_child_sets_page_two(tmp_path, monkeypatch):
+    """The child, having sent page 1, waits until the parent says it has it: with pages
+    sent only at the end, it would wait in vain (and say so)."""
+    import select
+
+    to_child_r, to_child_w = os.pipe()
+    to_test_r, to_test_w = os.pipe()
+    real_pages = cli_export._Child.pages
+
+    def pages(self):
+        for page in real_pages(self):
+            if page.number == 1:
+                os.write(to_child_w, b"1")
+            yield page
+
+    parent = os.getpid()
+    real = cli_export.typeset_for_export
+
+    def waiting(issue, on_page=None):
+        if os.getpid() == parent:
+            return real(issue, on_page)
+
+        def note(page):
+            on_page(page)
+            if page.number == 1:
+                ready, _, _ = select.select([to_child_r], [], [], 20.0)
+                os.write(to_test_w, b"y" if ready else b"n")
+        return real(issue, note)
+
+    monkeypatch.setattr(cli_export._Child, "pages", pages)
+    monkeypatch.setattr(cli_export, "typeset_for_export", waiting)
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    try:
+        assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(tmp_path / "x.pdf")]) == 0
+        assert os.read(to_test_r, 1) == b"y"
+    finally:
+        for fd in (to_child_r, to_child_w, to_test_r, to_test_w):
+            os.close(fd)

@@ -129,3 +129,28 @@ def test_page_three_is_drawn_one_page_width_to_the_right(demo, tmp_path):
     tail = at_spread[-len(at_single):]
     assert [(round(x + shift, 2), round(y, 2)) for x, y in at_single] == \
         [(round(x, 2), round(y, 2)) for x, y in tail]
+
+
+@pytest.mark.parametrize(("pages", "spreads"), [(None, False), (None, True), ([1, 2], True), ([0, 3], False)])
+def test_pages_given_as_they_come_make_the_same_file(demo, pages, spreads):
+    """A stream of display pages (as ``xjeditor export`` gets them from its typesetting
+    child) is drawn page by page into the same bytes as the whole list."""
+    issue, ts = demo
+    import io
+
+    whole, streamed = io.BytesIO(), io.BytesIO()
+    export_pdf(issue, whole, display=ts.pages, pages=pages, spreads=spreads)
+    seen = []
+
+    def stream():
+        for page in ts.pages:
+            seen.append(page.number)
+            yield page
+
+    progress = []
+    export_pdf(issue, streamed, display=stream(), pages=pages, spreads=spreads,
+               progress=lambda done, total: progress.append((done, total)))
+    assert streamed.getvalue() == whole.getvalue()
+    assert seen == [1, 2, 3, 4]  # read to the end, once
+    n = len(pages) if pages else 4
+    assert progress == [(k, n) for k in range(1, n + 1)]

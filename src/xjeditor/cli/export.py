@@ -1,17 +1,20 @@
 """``xjeditor export``: an issue file to a print-ready PDF.
 
 Two processes share the work on a machine with more than one core. Starting the PDF
-writer costs about as much as typesetting a four-page issue: reportlab and Pillow take
-a tenth of a second to import, and the fonts and the output profile are opened before
-the first page is drawn. So after the issue is read, the command forks. The child
-typesets (engine, layouts, furniture) and sends the display list back through a pipe;
-meanwhile the parent imports and opens what the writer needs. The parent then draws the
-pages from that display list, exactly as a single process would: the bytes of the PDF
-do not depend on which way it was made (tests check this).
+writer costs about as much as typesetting a four-page issue: reportlab takes a good
+part of a tenth of a second to import, and the fonts and the output profile are opened
+before the first page is drawn. So after the issue is read, the command forks. The child
+typesets (engine, layouts, furniture) and sends each display page through a pipe as
+soon as every story on it is set; meanwhile the parent imports and opens what the
+writer needs, then draws each page as it comes, while the child sets the next ones.
+The pages are drawn from the same display lists, in the same order, as a single
+process draws them: the bytes of the PDF do not depend on which way it was made (tests
+check this).
 
 Where fork is missing (Windows), on one core, or with ``XJEDITOR_NO_FORK=1``, everything
-runs in one process. If the child fails in any way, the parent typesets by itself, so an
-error is reported exactly as a single process would report it.
+runs in one process. If the child fails in any way, the parent typesets by itself (and
+draws the whole document again), so an error is reported exactly as a single process
+would report it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import TYPE_CHECKING
 from ..dataclass_cache import dataclass
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
     from ..model import Issue
     from ..typeset.display import DisplayPage
 
@@ -54,13 +59,16 @@ class TypesetResult:
     overset: list[tuple[str, str]] = field(default_factory=list)
 
 
-def typeset_for_export(issue: Issue) -> TypesetResult:
+def typeset_for_export(issue: Issue, on_page: Callable[[DisplayPage], None] | None = None) -> TypesetResult:
+    """The issue typeset for its PDF; ``on_page`` is given each display page as soon as
+    it is complete (see ``typeset_issue``)."""
     from ..render.export import typeset_issue
 
-    ts = typeset_issue(issue)
+    ts = typeset_issue(issue, on_page=on_page)
     overset = [(sid, sl.copyfit.status) for sid, sl in ts.layout.stories.items()
                if not sid.startswith("_") and not sl.copyfit.fits]
-    return TypesetResult(ts.pages, ts.warnings, overset)
+    # (Pages handed to on_page are not repeated here.)
+    return TypesetResult([] if on_page is not None else ts.pages, ts.warnings, overset)
 
 
 def use_two_processes() -> bool:
@@ -70,21 +78,40 @@ def use_two_processes() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1
 
 
+class ChildFailed(Exception):
+    """The typesetting child stopped before sending everything."""
+
+
+# The pipe holds what the child sends while the parent is still starting the writer
+# (a display page pickles to some 50 kB; Linux pipes hold 64 kB unless asked for more).
+_PIPE_SIZE = 1 << 20
+
+
 class _Child:
-    """A forked process typesetting the issue; ``result()`` collects what it sent."""
+    """A forked process typesetting the issue; ``pages()`` gives the display pages it
+    sends, as they come, then ``result`` holds its warnings and overset stories."""
 
     def __init__(self, issue: Issue) -> None:
         for stream in (sys.stdout, sys.stderr):  # nothing buffered twice
             stream.flush()
         read_fd, write_fd = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        except (ImportError, AttributeError, OSError):
+            pass  # a smaller pipe: the child waits for the parent to read, no more
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
             status = 1
             try:
                 os.close(read_fd)
-                payload = pickle.dumps(typeset_for_export(issue), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_fd, "wb") as out:
-                    out.write(payload)
+                    def send(message: object) -> None:
+                        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.flush()
+
+                    send(typeset_for_export(issue, on_page=send))
                 status = 0
                 from .. import dataclass_cache
 
@@ -94,37 +121,52 @@ class _Child:
             finally:
                 os._exit(status)  # no atexit handlers, no stdio flush: they belong to the parent
         os.close(write_fd)
-        self._fd = read_fd
+        self._src = os.fdopen(read_fd, "rb")
+        self.received: list[DisplayPage] = []
+        self.result: TypesetResult | None = None
 
-    def result(self) -> TypesetResult | None:
-        """The child's typesetting, or None when it failed (the parent then does it)."""
+    def pages(self) -> Iterator[DisplayPage]:
+        """The display pages, in order, each as soon as the child has sent it; then
+        ``result`` is set (with these pages). Raises ``ChildFailed`` when the child
+        stops short or sends something else."""
+        from ..typeset.display import DisplayPage
+
         try:
-            with os.fdopen(self._fd, "rb") as src:
-                data = src.read()
+            while True:
+                try:
+                    message = pickle.load(self._src)
+                except Exception as exc:  # noqa: BLE001 - an end or damage: typeset here instead
+                    raise ChildFailed(str(exc)) from None
+                if isinstance(message, DisplayPage):
+                    self.received.append(message)
+                    yield message
+                elif isinstance(message, TypesetResult):
+                    break
+                else:
+                    raise ChildFailed(f"unexpected message {type(message).__name__}")
         finally:
-            _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not data:
-            return None
-        try:
-            result = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a damaged message: typeset here instead
-            return None
-        return result if isinstance(result, TypesetResult) else None
+            self._src.close()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if status != 0:
+            raise ChildFailed(f"exit status {status}")
+        message.pages = self.received
+        self.result = message
 
     def abandon(self) -> None:
-        """Stop the child and reap it (the parent is leaving early)."""
+        """Stop the child and reap it (the parent is leaving early, or gave up on it)."""
+        self._src.close()
+        if not self.pid:
+            return
         try:
             os.kill(self.pid, 9)
-        except OSError:
-            pass
-        try:
-            os.close(self._fd)
         except OSError:
             pass
         try:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+        self.pid = 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -152,24 +194,33 @@ def run(args: argparse.Namespace) -> int:
 
         intent = None if args.no_pdfx else default_output_intent()
         shared_registry()
-        result = child.result() if child is not None else None
-        child = None
+
+        def export(display: Iterable[DisplayPage]) -> list:
+            try:
+                return export_pdf(issue, Path(args.output), pages=pages, marks=args.marks, bleed_mm=args.bleed,
+                                  pdfx=not args.no_pdfx, display=display, output_intent=intent,
+                                  progress=progress_printer("exporting page"), spreads=args.spreads)
+            except FontEmbedError as exc:
+                raise CliError(str(exc)) from None
+            except OSError as exc:
+                raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+
+        result = findings = None
+        if child is not None:
+            try:
+                findings = export(child.pages())  # each page drawn as it comes
+                result = child.result
+            except ChildFailed:
+                pass  # typeset here, and draw everything again
     finally:
-        if child is not None:  # interrupted before the child's result was read
+        if child is not None:
             child.abandon()
     if result is None:
         result = typeset_for_export(issue)
+        findings = export(result.pages)
 
     for w in result.warnings:
         print(f"xjeditor: warning: {w}", file=sys.stderr)
-    try:
-        findings = export_pdf(issue, Path(args.output), pages=pages, marks=args.marks, bleed_mm=args.bleed,
-                              pdfx=not args.no_pdfx, display=result.pages, output_intent=intent,
-                              progress=progress_printer("exporting page"), spreads=args.spreads)
-    except FontEmbedError as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"{args.output}: {exc.strerror or exc}") from None
     for f in findings:
         print(f"xjeditor: {f.code}: {f.en}", file=sys.stderr)
     for sid, status in result.overset:

@@ -8,7 +8,7 @@ the other starts the writer (see ``cli/export.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +17,12 @@ from ..dataclass_cache import dataclass
 from ..model import Issue
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
-from ..typeset.layout import IssueLayout, layout_issue
 
-if TYPE_CHECKING:  # the PDF writer (and reportlab) is imported when a PDF is written
+if TYPE_CHECKING:
+    # The engine is imported when an issue is typeset: a process that only writes a
+    # display list typeset elsewhere (cli/export.py) does without it. The PDF writer
+    # (and reportlab) is imported when a PDF is written.
+    from ..typeset.layout import IssueLayout
     from .pdf import Finding
     from .pdfx import OutputIntent
 
@@ -47,8 +50,12 @@ def shared_registry() -> FontRegistry:
     return _registry
 
 
-def typeset_issue(issue: Issue, registry: FontRegistry | None = None) -> Typeset:
-    """Typeset the issue with its layout's furniture (masthead, running heads)."""
+def typeset_issue(issue: Issue, registry: FontRegistry | None = None,
+                  on_page: Callable[[DisplayPage], None] | None = None) -> Typeset:
+    """Typeset the issue with its layout's furniture (masthead, running heads).
+
+    ``on_page`` is given each display page, in order, as soon as it is complete
+    (``layout_issue``), while the later ones are still being typeset."""
     warnings: list[str] = []
     bleed = 0.0
     full = issue
@@ -61,9 +68,17 @@ def typeset_issue(issue: Issue, registry: FontRegistry | None = None) -> Typeset
             bleed = float(getattr(lay, "bleed", 0.0) or 0.0)
         except LayoutError as exc:
             warnings.append(f"版式 {issue.layout!r} 不可用，报头报眉未排：{exc}")
-    result = layout_issue(full, registry or shared_registry())
-    for page in result.pages:
+    from ..typeset.layout import layout_issue
+
+    def finished(page: DisplayPage) -> None:
         page.bleed = bleed * 72.0 / 25.4
+        if on_page is not None:
+            on_page(page)
+
+    result = layout_issue(full, registry or shared_registry(), finished if on_page is not None else None)
+    if on_page is None:
+        for page in result.pages:
+            finished(page)
     return Typeset(full, result, bleed, warnings)
 
 
@@ -92,12 +107,14 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
                marks: bool = False, bleed_mm: float | None = None, pdfx: bool = True,
                registry: FontRegistry | None = None,
                progress: Callable[[int, int], None] | None = None,
-               typeset: Typeset | None = None, display: Sequence[DisplayPage] | None = None,
+               typeset: Typeset | None = None, display: Iterable[DisplayPage] | None = None,
                output_intent: OutputIntent | None = None, spreads: bool = False) -> list[Finding]:
     """Typeset (unless given) and write the PDF; returns the renderer's findings.
 
     ``typeset`` or ``display`` (the display pages of the whole issue, as typeset
-    elsewhere) spare the typesetting; ``pages`` picks from them.
+    elsewhere) spare the typesetting; ``pages`` picks from them. ``display`` may be an
+    iterator giving the pages in order while they are being typeset: each is drawn as
+    it comes.
 
     ``spreads`` writes reader spreads (page 1 alone, then 2|3, 4|5, ...) instead of
     single pages, one PDF page per spread.
@@ -111,11 +128,17 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
     reg = registry or shared_registry()
     if display is None:
         display = (typeset or typeset_issue(issue, reg)).pages
-    chosen = [display[i] for i in (pages if pages is not None else range(len(display)))]
+    if isinstance(display, Sequence):
+        chosen: Iterable[DisplayPage] = [display[i] for i in (pages if pages is not None else range(len(display)))]
+        count = None
+    else:  # a stream: its pages are picked as they come
+        wanted = set(pages) if pages is not None else None
+        chosen = (page for i, page in enumerate(display) if wanted is None or i in wanted)
+        count = len(wanted) if wanted is not None else len(issue.pages)
     title = f"{issue.paper} 第{issue.number}期"
     intent = output_intent
     if pdfx and intent is None:
         intent = default_output_intent()
     return render_pdf(chosen, out, fonts=reg, images=issue.images, title=title,
                       bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress,
-                      output_intent=intent if pdfx else None, spreads=spreads)
+                      output_intent=intent if pdfx else None, spreads=spreads, count=count)

@@ -25,11 +25,15 @@ import os
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from reportlab.pdfbase import pdfdoc
+from .. import lazy_import
+
+lazy_import.defer("PIL.Image")  # before reportlab imports it: see lazy_import
+
+from reportlab.pdfbase import pdfdoc  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas
 
 from ..dataclass_cache import dataclass
@@ -232,6 +236,10 @@ class _ImageBook:
         workers = min(len(jobs), os.cpu_count() or 1, MAX_IMAGE_THREADS)
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor
+
+            from PIL import Image
+
+            lazy_import.load(Image)  # woken here, not by two threads at once
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(self._prepare_one, jobs.values()))
@@ -547,31 +555,45 @@ def page_offset(bleed: float, marks: bool) -> float:
     return bleed + (MARK_GAP + MARK_LENGTH + MARK_MARGIN if marks else 0.0)
 
 
-def reader_spreads(pages: Sequence[DisplayPage]) -> list[list[DisplayPage]]:
+def reader_spreads(pages: Iterable[DisplayPage]) -> list[list[DisplayPage]]:
     """The pages grouped into reader spreads (what the reader sees when the paper lies
     open): an even folio on the left with the next folio on its right, every other page
     alone. For a whole issue that is page 1 alone (the front page is a right-hand page),
     then 2|3, 4|5, ..., and the last page alone when the count is even. With only some
     pages exported, a page whose partner is not among them stands alone."""
-    sheets: list[list[DisplayPage]] = []
-    i = 0
-    while i < len(pages):
-        page = pages[i]
-        if page.number % 2 == 0 and i + 1 < len(pages) and pages[i + 1].number == page.number + 1:
-            sheets.append([page, pages[i + 1]])
-            i += 2
+    return list(_sheets(pages, spreads=True))
+
+
+def _sheets(pages: Iterable[DisplayPage], *, spreads: bool) -> Iterator[list[DisplayPage]]:
+    """The PDF pages to draw, in order: each display page alone, or reader spreads
+    (``reader_spreads``). A sheet is given as soon as its pages are: ``pages`` may be
+    a stream of pages still being typeset."""
+    left: DisplayPage | None = None  # an even page waiting for its right-hand partner
+    for page in pages:
+        if not spreads:
+            yield [page]
+            continue
+        if left is not None:
+            if page.number == left.number + 1:
+                yield [left, page]
+                left = None
+                continue
+            yield [left]
+            left = None
+        if page.number % 2 == 0:
+            left = page
         else:
-            sheets.append([page])
-            i += 1
-    return sheets
+            yield [page]
+    if left is not None:
+        yield [left]
 
 
-def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
+def build_pdf(pages: Iterable[DisplayPage], *, fonts: FontResolver,
               images: Mapping[str, ImageAsset] | None = None, title: str = "",
               bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
               output_intent: OutputIntent | None = None,
               progress: Callable[[int, int], None] | None = None,
-              spreads: bool = False) -> tuple[bytes, list[Finding]]:
+              spreads: bool = False, count: int | None = None) -> tuple[bytes, list[Finding]]:
     """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
@@ -585,18 +607,22 @@ def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
     install_info(doc, title, pdfx=pdfx)
     book = _FontBook(fonts)
     image_book = _ImageBook(doc, images or {})
-    image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
-    sheets = reader_spreads(pages) if spreads else [[page] for page in pages]
+    if isinstance(pages, Sequence):  # all pages at hand: their images are prepared together
+        total = len(pages)
+        image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
+    else:
+        total = count or 0
     done = 0
     memo = _ExportMemo()
     contents: list[tuple[pdfdoc.PDFStream, bytes]] = []
     try:
-        for sheet in sheets:
+        for sheet in _sheets(pages, spreads=spreads):
+            image_book.prepare(item for page in sheet for item in page.items if isinstance(item, ImagePlacement))
             _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings, contents, memo)
             for _ in sheet:
                 done += 1
                 if progress is not None:
-                    progress(done, len(pages))
+                    progress(done, max(total, done))
         _deflate_contents(contents)
         book.add_to_document(doc)
     finally:
@@ -676,11 +702,12 @@ def _deflate_contents(contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
         stream.content = packed
 
 
-def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
+def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
                output_intent: OutputIntent | None = None,
-               progress: Callable[[int, int], None] | None = None, spreads: bool = False) -> list[Finding]:
+               progress: Callable[[int, int], None] | None = None, spreads: bool = False,
+               count: int | None = None) -> list[Finding]:
     """Write the display pages as a print PDF; returns the findings.
 
     A missing, unreadable or broken image never stops the export: it is drawn as a
@@ -695,12 +722,15 @@ def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, 
     facing pages side by side on one PDF page each, in reader spreads (page 1 alone,
     then 2|3, 4|5, ...; see ``reader_spreads``), with one TrimBox around the spread.
 
+    ``pages`` may also be an iterator giving the pages as they are typeset (each is
+    drawn when it comes); ``count`` then says how many will come, for ``progress``.
+
     A path is written through a temporary file in the same folder and then renamed, so
     an existing file is never left half-written.
     """
     data, findings = build_pdf(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
                                marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
-                               spreads=spreads)
+                               spreads=spreads, count=count)
     if hasattr(out, "write"):
         out.write(data)
         return findings

@@ -6,6 +6,7 @@ display pages and, per story, where it runs and its copyfit figure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import field, replace
 
 from ..dataclass_cache import dataclass
@@ -45,7 +46,11 @@ def place_image(frame: ImageFrame, size_px: tuple[int, int] | None) -> ImagePlac
     return ImagePlacement((fx, fy, fw, fh), ix, iy, iw, ih, frame.image, frame=frame.id)
 
 
-def layout_issue(issue: Issue, fonts: FontSource) -> IssueLayout:
+def layout_issue(issue: Issue, fonts: FontSource,
+                 on_page: Callable[[DisplayPage], None] | None = None) -> IssueLayout:
+    """Lay out every page; with ``on_page``, each display page is also handed to it, in
+    page order, as soon as it is complete (while later pages are still being set), so
+    a writer can draw it meanwhile (see cli/export.py)."""
     pages = [DisplayPage(mm_to_pt(p.width), mm_to_pt(p.height), number=i + 1) for i, p in enumerate(issue.pages)]
     text_items: list[list[Item]] = [[] for _ in issue.pages]
     sizes: dict[str, tuple[int, int] | None] = {}
@@ -74,13 +79,54 @@ def layout_issue(issue: Issue, fonts: FontSource) -> IssueLayout:
                 pages[pi].items.append(place_image(shown, sizes.get(f.image) if f.image else None))
     result = IssueLayout(pages)
     result.stories.update(captions)
-    for story in issue.stories.values():
-        if story.id in captions:
-            continue
-        sl = layout_story(issue, story, fonts)
-        result.stories[story.id] = sl
-        for pi, items in sl.items.items():
-            text_items[pi].extend(items)
-    for pi, items in enumerate(text_items):
-        pages[pi].items.extend(items)
+    stories = [story for story in issue.stories.values() if story.id not in captions]
+    if on_page is None:
+        for story in stories:
+            sl = layout_story(issue, story, fonts)
+            result.stories[story.id] = sl
+            for pi, items in sl.items.items():
+                text_items[pi].extend(items)
+        for pi, items in enumerate(text_items):
+            pages[pi].items.extend(items)
+    else:
+        _layout_streaming(issue, fonts, stories, pages, text_items, result, on_page)
     return result
+
+
+def _layout_streaming(issue: Issue, fonts: FontSource, stories: list, pages: list[DisplayPage],
+                      text_items: list[list[Item]], result: IssueLayout,
+                      on_page: Callable[[DisplayPage], None]) -> None:
+    """``layout_issue``'s stories, set in the order of the first page they run on, each
+    page handed to ``on_page`` as soon as every story running on it is set. A page gets
+    the same items in the same order as without ``on_page``: stories in issue order."""
+    touches = {story.id: sorted({pi for pi, _ in issue.story_frames(story.id)}) for story in stories}
+    waiting = [0] * len(pages)  # stories still to set, per page
+    on = [[] for _ in pages]  # stories running on each page, in issue order
+    for story in stories:
+        for pi in touches[story.id]:
+            waiting[pi] += 1
+            on[pi].append(story.id)
+    done: dict[str, StoryLayout] = {}
+    sent = 0
+
+    def send_ready() -> None:
+        nonlocal sent
+        while sent < len(pages) and waiting[sent] == 0:
+            items = text_items[sent]
+            for sid in on[sent]:
+                items.extend(done[sid].items.get(sent, ()))
+            pages[sent].items.extend(items)
+            on_page(pages[sent])
+            sent += 1
+
+    send_ready()
+    order = sorted(stories, key=lambda story: touches[story.id][0] if touches[story.id] else -1)
+    for story in order:
+        sl = done[story.id] = layout_story(issue, story, fonts)
+        if not set(sl.items) <= set(touches[story.id]):  # items only go to the thread's pages
+            raise RuntimeError(f"story {story.id}: items outside its frames' pages")
+        for pi in touches[story.id]:
+            waiting[pi] -= 1
+        send_ready()
+    for story in stories:  # in issue order, as without on_page
+        result.stories[story.id] = done[story.id]
