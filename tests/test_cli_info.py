@@ -119,3 +119,21 @@ def test_as_a_subprocess(tmp_path):
     assert bad.stdout == ""
     assert bad.stderr.splitlines() == [f"xjeditor: error: {path}: {text}"]
     assert "Traceback" not in bad.stderr
+
+
+def test_the_console_script_freezes_the_collector_only_on_its_way_out(monkeypatch, capsys):
+    """``entry`` (the ``xjeditor`` command) runs ``main`` and then ``gc.freeze`` (see its
+    docstring); ``main`` itself, which tests and other callers use, leaves gc alone."""
+    import gc
+
+    from xjeditor.cli import entry
+
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(sys, "argv", ["xjeditor", "--version"])
+    assert main() == 0 and calls == []
+    assert entry() == 0 and calls == ["freeze"]
+    assert capsys.readouterr().out.startswith("xjeditor ")
+    script = Path(sys.executable).parent / "xjeditor"
+    if script.exists():  # the installed console script is the entry
+        assert "entry" in script.read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 import sys
 
-from xjeditor.cli import main
+from xjeditor.cli import entry
 
-sys.exit(main())
+sys.exit(entry())
