@@ -182,12 +182,26 @@ class _FontBook:
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
         used = [subset for subset in self._by_face.values() if subset.used]
-        programs = [subset.program() for subset in used]
+        # Subset programs an earlier export kept (same face, same glyphs) come deflated;
+        # the others are built and deflated with the ToUnicode maps, then kept.
+        programs: list[tuple[bytes | int, bytes, bytes | None]] = []  # (program or length, CID map, deflated)
+        todo: list[int] = []
+        for i, subset in enumerate(used):
+            found = subset.cached_program()
+            if found is None:
+                data, new_gid = subset.program()
+                found = (data, subset.cid_to_gid_map(new_gid), None)
+                todo.append(i)
+            programs.append(found)
         cmaps = [subset.to_unicode() for subset in used]
-        packed = deflate_all([data for data, _ in programs] + cmaps)
-        packed_cmaps = packed[len(used):]
-        for subset, (data, new_gid), z, cmap in zip(used, programs, packed, packed_cmaps):
-            subset.add_to_document(doc, program=(data, new_gid, z), to_unicode=cmap)
+        packed = deflate_all([programs[i][0] for i in todo] + cmaps)
+        for i, z in zip(todo, packed):
+            data, cid_map, _ = programs[i]
+            programs[i] = (data, cid_map, z)
+            used[i].keep_program(len(data), cid_map, z)
+        packed_cmaps = packed[len(todo):]
+        for subset, program, cmap in zip(used, programs, packed_cmaps, strict=True):
+            subset.add_to_document(doc, program=program, to_unicode=cmap)
 
     def close(self) -> None:
         for face in self._faces.values():

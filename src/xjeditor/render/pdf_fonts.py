@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import os
 import struct
 import sys
 import zlib
@@ -39,12 +40,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
 from ..dataclass_cache import dataclass
-from .deflate import deflate
+from ..paths import prune_cache, touch_cache_file, user_cache_dir, write_cache_file
+from .deflate import DEFLATE_LEVEL, deflate
 
 # OS/2 fsType bits (OpenType spec): what the font's licence allows an embedder to do.
 FS_RESTRICTED = 0x0002  # must not be embedded at all (unless bits 2 or 3 are also set)
@@ -185,9 +188,13 @@ class SfntFace:
 
     def __init__(self, path: Path | str, index: int = 0) -> None:
         self.path = Path(path)
+        self.index = index
+        self._identity: bytes | None = None
         try:
             with self.path.open("rb") as f:
                 self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                st = os.fstat(f.fileno())  # of the very file mapped
+                self._file_stat = (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise FontEmbedError(f"font file not found: {path}", f"找不到字体文件：{path}", path) from None
         except (OSError, ValueError) as exc:
@@ -240,12 +247,29 @@ class SfntFace:
         off, length = self.tables[tag]
         return self._map[off : off + length]
 
+    def identity(self) -> bytes:
+        """What tells this face from any other, and from itself after the file changed:
+        the resolved path, the face index, the file's size and modification time (as
+        it was when mapped) and ``head.checkSumAdjustment`` (the whole-file checksum the
+        font metrics cache checks as well). Part of the key of cached subsets."""
+        if self._identity is None:
+            try:
+                where = str(self.path.resolve())
+            except (OSError, RuntimeError):
+                where = str(self.path.absolute())
+            size, mtime_ns = self._file_stat
+            adjustment = self._checksum_adjustment
+            self._identity = f"{where}\0{self.index}\0{size}\0{mtime_ns}\0{adjustment}".encode(
+                "utf-8", "surrogateescape")
+        return self._identity
+
     def _read_metrics(self) -> None:
         m = self._map
         head = self.tables[b"head"][0]
         self.units_per_em = struct.unpack_from(">H", m, head + 18)[0]
         self.bbox = struct.unpack_from(">hhhh", m, head + 36)
         self._long_loca = struct.unpack_from(">h", m, head + 50)[0] == 1
+        self._checksum_adjustment = struct.unpack_from(">I", m, head + 8)[0]  # for identity()
         hhea = self.tables[b"hhea"][0]
         self.ascent, self.descent = struct.unpack_from(">hh", m, hhea + 4)
         self._num_hmetrics = struct.unpack_from(">H", m, hhea + 34)[0]
@@ -538,6 +562,63 @@ def _assemble_sfnt(tables: dict[bytes, bytes]) -> bytes:
 
 
 # ---------------------------------------------------------------------------------
+# Subset programs kept between exports
+# ---------------------------------------------------------------------------------
+
+# An issue exported again shows (nearly always) the same characters, so it needs the same
+# subsets. Building one costs milliseconds at the very end of an export; a subset kept in
+# ``paths.user_cache_dir("subsets")`` is read instead, already deflated, so a warm export
+# neither builds nor deflates (nor even hashes) a font program.
+#
+# The key is a SHA-256 of SUBSET_CACHE_VERSION, the zlib version and level (the entry
+# holds deflated bytes, which must be what ``deflate`` would make), the face's
+# ``identity()`` and the glyph specs in CID order. An entry (numbers big-endian):
+#
+#   magic b"XJSS" | CRC-32 of everything after it (uint32) | the key (32 bytes)
+#   | length of the program (uint32) | number of CIDs n (uint32)
+#   | the CIDToGIDMap: the new glyph id of CIDs 0..n (uint16 each)
+#   | the deflated program (the rest)
+#
+# The CIDToGIDMap is all the PDF needs of the new glyph ids, as it is written. An entry
+# whose CRC, key or sizes do not check is ignored (and made again): it cannot reach the PDF.
+
+#: Bump when build_truetype_subset changes what it makes: entries of older code are not used.
+SUBSET_CACHE_VERSION = 1
+#: The cache folder is kept under this size, least recently used entries going first.
+SUBSET_CACHE_MAX_BYTES = 64 * 1024 * 1024
+
+_SUBSET_MAGIC = b"XJSS"
+_SUBSET_HEAD = struct.Struct(">4sI32sII")
+
+
+def _subset_cache_path(digest: bytes) -> Path | None:
+    folder = user_cache_dir("subsets")
+    if folder is None:
+        return None
+    name = digest.hex()
+    return folder / name[:2] / f"{name}.xjs"
+
+
+def _pack_subset_entry(digest: bytes, length: int, cid_map: bytes, packed: bytes) -> bytes:
+    body = b"".join([digest, struct.pack(">II", length, len(cid_map) // 2 - 1), cid_map, packed])
+    return _SUBSET_MAGIC + struct.pack(">I", zlib.crc32(body)) + body
+
+
+def _unpack_subset_entry(entry: bytes, digest: bytes, cids: int) -> tuple[int, bytes, bytes] | None:
+    """(program length, CIDToGIDMap, deflated program) of a cache entry; None when it is
+    damaged, or not the entry of ``digest`` with ``cids`` CIDs."""
+    head = _SUBSET_HEAD.size
+    if len(entry) <= head:
+        return None
+    magic, crc, key, length, n = _SUBSET_HEAD.unpack_from(entry)
+    at = head + 2 * (n + 1)
+    if (magic != _SUBSET_MAGIC or key != digest or n != cids or length < 12 or len(entry) <= at
+            or zlib.crc32(memoryview(entry)[8:]) != crc or entry[head : head + 2] != b"\0\0"):
+        return None
+    return length, entry[head:at], entry[at:]
+
+
+# ---------------------------------------------------------------------------------
 # One face in one document
 # ---------------------------------------------------------------------------------
 
@@ -573,6 +654,9 @@ class _HexTable(dict):
         return self._add(cp)
 
 
+_SPEC_OF = itemgetter(1)  # the glyph spec of a (character, spec) pair in FontSubset._cids
+
+
 class FontSubset:
     """The characters one document shows in one face; becomes one Type0 font.
 
@@ -599,6 +683,7 @@ class FontSubset:
         self._charcodes: dict[int, CharCode] = {}  # by CID, made on request
         self.missing: set[str] = set()
         self._scale = 1000.0 / face.units_per_em
+        self._specs_text: tuple[int, str] | None = None  # (CID count, _glyph_specs_text())
 
     @property
     def units_per_em(self) -> int:
@@ -674,10 +759,18 @@ class FontSubset:
     def used(self) -> bool:
         return bool(self._cids)
 
+    def _glyph_specs_text(self) -> str:
+        """The glyph specs in CID order as text, "gid,advance" each ("12,None"), joined
+        by ";"; made once for the subset tag and the cache key (CIDs are only added)."""
+        known = self._specs_text
+        if known is None or known[0] != len(self._cids):
+            text = ";".join(map("%d,%s".__mod__, map(_SPEC_OF, self._cids)))  # at C speed
+            known = self._specs_text = (len(self._cids), text)
+        return known[1]
+
     def subset_tag(self) -> str:
         """Six capital letters naming this subset, derived from its glyphs (stable)."""
-        specs = ";".join(["%d,%s" % spec for _, spec in self._cids])  # "gid,advance": "12,None"
-        digest = hashlib.sha256(f"{self.face.ps_name};{specs}".encode()).digest()
+        digest = hashlib.sha256(f"{self.face.ps_name};{self._glyph_specs_text()}".encode()).digest()
         return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
     # ---- PDF objects ----------------------------------------------------
@@ -685,34 +778,97 @@ class FontSubset:
         """The subset font program and the new glyph id of each glyph spec."""
         return build_truetype_subset(self.face, [spec for _, spec in self._cids])
 
+    def cid_to_gid_map(self, new_gid: dict[GlyphSpec, int]) -> bytes:
+        """The content of the /CIDToGIDMap stream: the new glyph id (``program()[1]``)
+        of each CID, CID 0 first, as big-endian uint16s."""
+        cid_to_gid = array("H", [0] + [new_gid[spec] for _, spec in self._cids])
+        if not _BIG_ENDIAN:
+            cid_to_gid.byteswap()
+        return cid_to_gid.tobytes()
+
+    def _cache_key(self) -> bytes:
+        """The SHA-256 naming this subset's program in the cache (see above)."""
+        h = hashlib.sha256(f"xjeditor subset {SUBSET_CACHE_VERSION};{zlib.ZLIB_RUNTIME_VERSION};"
+                           f"{DEFLATE_LEVEL}\0".encode())
+        h.update(self.face.identity())
+        h.update(b"\0")
+        h.update(self._glyph_specs_text().encode())
+        return h.digest()
+
+    def cached_program(self) -> tuple[int, bytes, bytes] | None:
+        """(length of the font program, ``cid_to_gid_map``, the program deflated) as an
+        earlier export of the same glyphs of the same face kept them; None when there is
+        no such entry (or no cache at all)."""
+        digest = self._cache_key() if self._cids else b""
+        path = _subset_cache_path(digest) if digest else None
+        if path is None:
+            return None
+        try:
+            entry = path.read_bytes()
+        except OSError:
+            return None
+        found = _unpack_subset_entry(entry, digest, len(self._cids))
+        if found is not None:
+            touch_cache_file(path)
+        return found
+
+    def keep_program(self, length: int, cid_map: bytes, packed: bytes) -> None:
+        """Keep what ``cached_program`` gives (the length of ``program()[0]``, the
+        ``cid_to_gid_map`` of ``program()[1]``, ``deflate(program()[0])``) for later
+        exports; nothing without a cache folder."""
+        digest = self._cache_key() if self._cids else b""
+        path = _subset_cache_path(digest) if digest else None
+        if path is not None and len(cid_map) == 2 * (len(self._cids) + 1):
+            write_cache_file(path, _pack_subset_entry(digest, length, cid_map, packed))
+            prune_cache("subsets", SUBSET_CACHE_MAX_BYTES)
+
+    def packed_program(self) -> tuple[int, bytes, bytes]:
+        """(length of the font program, ``cid_to_gid_map``, the program deflated), from
+        the cache when it has them, else made (and kept)."""
+        found = self.cached_program()
+        if found is None:
+            data, new_gid = self.program()
+            found = (len(data), self.cid_to_gid_map(new_gid), deflate(data))
+            self.keep_program(*found)
+        return found
+
     def to_unicode(self) -> bytes:
         """The ToUnicode CMap of the subset."""
         return to_unicode_cmap([ch for ch, _ in self._cids]).encode("ascii")
 
     def add_to_document(self, doc: pdfdoc.PDFDocument, *, compress: bool = True,
-                        program: tuple[bytes, dict[GlyphSpec, int], bytes | None] | None = None,
+                        program: tuple[bytes | int, dict[GlyphSpec, int] | bytes, bytes | None] | None = None,
                         to_unicode: bytes | None = None) -> None:
         """Write the font objects and list the font under its resource name in the
         document's shared font dictionary (the /Font resource of every page).
 
         ``program``: (font program, new glyph ids, the program already deflated or None),
         and ``to_unicode``: ``self.to_unicode()`` already deflated, as the font book
-        prepares them for all subsets of a document at once (``deflate_all``)."""
+        prepares them for all subsets of a document at once (``deflate_all``). The new
+        glyph ids may come as their ``cid_to_gid_map``, and a deflated program may come
+        as its length alone (as ``cached_program`` gives them)."""
         face = self.face
         if program is None:
-            data, new_gid = self.program()
-            packed = deflate(data) if compress else None
+            if compress:
+                data, new_gid, packed = self.packed_program()
+            else:
+                data, new_gid = self.program()
+                packed = None
         else:
             data, new_gid, packed = program
+        length = data if isinstance(data, int) else len(data)
+        if packed is None and isinstance(data, int):
+            raise ValueError("a font program given by its length must come deflated")
+        cid_to_gid = self.cid_to_gid_map(new_gid) if isinstance(new_gid, dict) else new_gid
         base_font = f"{self.subset_tag()}+{face.ps_name}"
         filters = [pdfdoc.PDFZCompress] if compress else None
         name = self.resource_name
 
         if packed is not None:  # already deflated: reportlab leaves a stream with a Filter alone
             font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
-                "Length1": len(data), "Filter": pdfdoc.PDFName("FlateDecode")}), packed)
+                "Length1": length, "Filter": pdfdoc.PDFName("FlateDecode")}), packed)
         else:
-            font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(data)}), data, None)
+            font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": length}), data, None)
         scale = self._scale
         descriptor = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("FontDescriptor"),
@@ -726,10 +882,7 @@ class FontSubset:
             "StemV": 80,
             "FontFile2": doc.Reference(font_file, f"{name}.FontFile2"),
         })
-        cid_to_gid = array("H", [0] + [new_gid[spec] for _, spec in self._cids])
-        if not _BIG_ENDIAN:
-            cid_to_gid.byteswap()
-        cid_map = pdfdoc.PDFStream(content=cid_to_gid.tobytes(), filters=filters)
+        cid_map = pdfdoc.PDFStream(content=cid_to_gid, filters=filters)
         default_width, widths = self._widths()
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
