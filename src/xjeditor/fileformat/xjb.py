@@ -24,7 +24,6 @@ import json
 import os
 import re
 import stat
-import secrets
 import zipfile
 from pathlib import Path
 from typing import IO, Any
@@ -146,6 +145,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         mode = None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     tmp: Path | None = None
+    import secrets  # here: reading an issue (every command) needs no random names
+
     try:
         for _ in range(100):
             candidate = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
