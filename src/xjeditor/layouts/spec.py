@@ -393,6 +393,8 @@ class Master:
 
 @dataclass
 class Layout:
+    """A page template (layout file): paper size, margins, grid, masters and furniture."""
+
     name: str
     path: Path
     description: str = ""

@@ -18,6 +18,8 @@ from .styles import BLACK, CMYK, StyleSheet, default_stylesheet
 
 @dataclass
 class Rect:
+    """A rectangle on the page in millimetres, from the trim box's top-left corner."""
+
     x: float
     y: float
     w: float
@@ -47,6 +49,8 @@ class FitMode(StrEnum):
 
 @dataclass
 class TextFrame:
+    """A frame of N columns that a story (or the rest of one) flows into."""
+
     id: str
     rect: Rect
     columns: int = 1
@@ -60,6 +64,8 @@ class TextFrame:
 
 @dataclass
 class ImageFrame:
+    """A frame showing an image (fitted, filled or placed by hand), with an optional caption story."""
+
     id: str
     rect: Rect
     image: str | None = None  # key of an ImageAsset; None = empty frame (placeholder)
@@ -75,6 +81,8 @@ class ImageFrame:
 
 @dataclass
 class RuleFrame:
+    """A straight rule from (x1, y1) to (x2, y2), millimetres."""
+
     id: str
     x1: float
     y1: float
@@ -87,6 +95,8 @@ class RuleFrame:
 
 @dataclass
 class BoxFrame:
+    """A rectangle with a stroke and an optional fill (boxes around notes, tinted panels)."""
+
     id: str
     rect: Rect
     stroke: float = 0.5  # points; 0 = none
@@ -105,6 +115,8 @@ class PageKind(StrEnum):
 
 @dataclass
 class Page:
+    """One page of the issue: its trim size, master, section and frames."""
+
     width: float = 273.0  # mm, trim size (四开)
     height: float = 390.0
     kind: PageKind = PageKind.INNER
@@ -143,6 +155,8 @@ class ImageAsset:
 
 @dataclass
 class Issue:
+    """One issue of the paper: its pages, stories, styles, images and masthead facts."""
+
     paper: str = "新泾镇社区晨报"  # 报名
     number: int = 1  # 期号 (this year's, or the paper's own count)
     total_number: int = 0  # 总第N期; 0 = not printed

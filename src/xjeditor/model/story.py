@@ -68,6 +68,8 @@ class Span:
 
 @dataclass
 class StoryPart:
+    """One part of a story (headline line, byline, paragraph, subhead, photo, note...) with its text and style."""
+
     kind: PartKind
     # The text. "\n" is an explicit line break (a two-line subhead or headline).
     text: str = ""
@@ -83,6 +85,8 @@ class StoryPart:
 
 @dataclass
 class Story:
+    """An article: its parts in reading order, flowed into a thread of text frames."""
+
     id: str
     title: str = ""  # working name shown in the stories panel
     parts: list[StoryPart] = field(default_factory=list)

@@ -118,6 +118,8 @@ class CharacterStyle:
 
 @dataclass
 class StyleSheet:
+    """The issue's paragraph and character styles, by name."""
+
     paragraph: dict[str, ParagraphStyle] = field(default_factory=dict)
     character: dict[str, CharacterStyle] = field(default_factory=dict)
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Typeset:
+    """An issue typeset with its furniture: the display pages and what the engine noticed."""
+
     issue: Issue  # the issue as typeset: furniture frames and stories added
     layout: IssueLayout
     bleed_mm: float = 0.0

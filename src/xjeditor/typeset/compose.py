@@ -53,6 +53,8 @@ class Run:
 
 @dataclass(slots=True, unsafe_hash=True)
 class ComposeOptions:
+    """How a paragraph is composed: punctuation style, kinsoku, indent, spacing, alignment."""
+
     punct: str = "house"  # PunctStyle value, or a variant such as "kaiming-end"
     kinsoku: str = "gb"  # none | basic | gb | strict (R3)
     indent: float = 0.0  # first-line indent, em of the first run's size (R24)
@@ -92,6 +94,8 @@ class Segment:
 
 @dataclass(slots=True)
 class ComposedLine:
+    """One composed line: its characters, widths, segments and warnings."""
+
     start: int  # offsets into the paragraph text; spaces at the line edges are left out
     end: int
     text: str
@@ -106,6 +110,8 @@ class ComposedLine:
 
 @dataclass(slots=True)
 class ComposedParagraph:
+    """A paragraph broken into composed lines."""
+
     text: str
     lines: tuple[ComposedLine, ...]
     orphan: bool = False  # R29 could not be met

@@ -42,6 +42,8 @@ class GlyphRun:
 
 @dataclass(slots=True)
 class Rule:
+    """A stroked line from (x1, y1) to (x2, y2), points."""
+
     x1: float
     y1: float
     x2: float
@@ -52,6 +54,8 @@ class Rule:
 
 @dataclass(slots=True)
 class Box:
+    """A rectangle, stroked and/or filled."""
+
     x: float
     y: float
     w: float
@@ -80,6 +84,8 @@ Item = Union[GlyphRun, Rule, Box, ImagePlacement]
 
 @dataclass
 class DisplayPage:
+    """One page of the display list: trim size, bleed, folio and the items to draw."""
+
     width: float  # trim size in points
     height: float
     items: list[Item] = field(default_factory=list)

@@ -382,6 +382,8 @@ def clear_metrics_cache() -> None:
 
 @dataclass(frozen=True)
 class FontEntry:
+    """A font registered under a key: its file, face index, family and fallbacks."""
+
     key: str  # the role value or the family name it is registered under
     path: Path
     index: int = 0  # face index in a collection (.ttc/.otc)

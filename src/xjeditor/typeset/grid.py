@@ -38,6 +38,8 @@ class Row:
 
 @dataclass(slots=True)
 class Column:
+    """One column of a text frame on the baseline grid: where it is and its free rows."""
+
     page: int
     frame: str
     index: int

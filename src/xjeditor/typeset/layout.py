@@ -20,6 +20,8 @@ PLACEHOLDER_ASPECT = 1.5  # width / height assumed for an empty image frame's co
 
 @dataclass
 class IssueLayout:
+    """A whole issue laid out: the display pages and each story's layout."""
+
     pages: list[DisplayPage]
     stories: dict[str, StoryLayout] = field(default_factory=dict)
 

@@ -31,6 +31,8 @@ SHRINK_LEVEL = {"M": SHRINK_MIDDLE_DOT, "O": SHRINK_BRACKET, "C": SHRINK_BRACKET
 
 @dataclass(frozen=True, slots=True)
 class PunctProfile:
+    """How one punctuation style sets the marks: box widths, compression, trims (R9-R14, R20)."""
+
     name: str
     box: dict[str, float]  # class -> box width in em, mid-line
     adjacent: bool  # R13: compress a mark that touches another mark

@@ -52,6 +52,8 @@ class FontSource(Protocol):
 
 @dataclass
 class Copyfit:
+    """How a story fits its frames: characters and lines over, or rows left empty."""
+
     overset_chars: int = 0  # characters that did not fit (超 N 字)
     overset_lines: int = 0
     underset_lines: int = 0  # empty rows left in the last frame (缺 N 行)
@@ -71,6 +73,8 @@ class Copyfit:
 
 @dataclass
 class StoryLayout:
+    """A story as set: its display items by page, copyfit figure, warnings and jumps."""
+
     story: str
     items: dict[int, list[Item]] = field(default_factory=dict)  # page index -> items
     copyfit: Copyfit = field(default_factory=Copyfit)
@@ -255,6 +259,8 @@ def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, widt
 
 @dataclass
 class Head:
+    """A composed headline block: the rows it takes and how to place it."""
+
     rows: int  # body rows the head takes, including the gap below it
     place: Callable[[float, float, int], None]  # (x, top, page) -> items into the layout
 
@@ -354,6 +360,8 @@ def _note_box(setter: Setter, notes: list[StoryPart], width: float, grid: Grid,
 
 @dataclass
 class _Para:
+    """A body paragraph waiting to be flowed into columns."""
+
     part: int
     text: str
     style: ParagraphStyle
@@ -364,6 +372,8 @@ class _Para:
 
 @dataclass
 class _Block:
+    """A body element set as a whole (photo, note, two-line subhead) waiting to be flowed."""
+
     part: int
     rows_for: Callable[[float], int]  # column width -> rows
     place: Callable[[Column, int, int, int], None]  # (column, first row index, rows, page)
@@ -455,6 +465,8 @@ def _photo_block(setter: Setter, index: int, part: StoryPart, style: ParagraphSt
 
 @dataclass
 class _Cursor:
+    """Where the flow stands: a column and a row in it."""
+
     col: int = 0  # index into the column list
     row: int = 0  # index into that column's rows
 
