@@ -58,3 +58,22 @@ def test_a_page_waits_for_a_story_threaded_onto_it_from_a_later_page():
     assert dump(streamed.pages) == dump(whole.pages)
     sid = last[0].story
     assert 0 in streamed.stories[sid].items  # the story did reach page 1
+
+
+def test_display_pages_survive_the_pipe_and_copies_exactly():
+    """What the typesetting process pickles is what the writer gets (every field of every
+    item, GlyphRun's own __reduce__ included), and copies are equal too."""
+    import pickle
+
+    from xjeditor.model import CMYK
+    from xjeditor.typeset.display import DisplayPage, GlyphRun
+
+    issue = _demo()
+    pages = layout_issue(issue, default_registry()).pages
+    back = [pickle.loads(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)) for p in pages]
+    assert back == pages and dump(back) == dump(pages)
+    run = GlyphRun("hei", 12.5, 1.0, 2.0, "新泾", (0.0, 12.5), CMYK(0.1, 0.2, 0.3, 0.4), False, "s9")
+    page = DisplayPage(100.0, 200.0, [run], bleed=8.5, number=3)
+    for twin in (pickle.loads(pickle.dumps(page)), copy.deepcopy(page), copy.copy(run)):
+        assert twin == page or twin == run
+    assert pickle.loads(pickle.dumps(run)).overprint is False

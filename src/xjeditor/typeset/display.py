@@ -39,6 +39,12 @@ class GlyphRun:
         if len(self.xs) != len(self.text):
             raise ValueError(f"{len(self.text)} characters but {len(self.xs)} positions")
 
+    def __reduce__(self) -> tuple:
+        # Pickled as its fields (``xjeditor export`` pipes pages from the process that
+        # typesets): half the work of the default for a class with slots, both ways.
+        return (GlyphRun, (self.font, self.size, self.x, self.y, self.text, self.xs, self.color,
+                           self.overprint, self.story))
+
 
 @dataclass(slots=True)
 class Rule:
