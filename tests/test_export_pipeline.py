@@ -155,3 +155,14 @@ def test_the_parent_has_page_one_before_the_child_sets_page_two(tmp_path, monkey
     finally:
         for fd in (to_child_r, to_child_w, to_test_r, to_test_w):
             os.close(fd)
+
+
+@needs_fork
+def test_the_typesetting_child_keeps_the_characters_it_learned(tmp_path):
+    """The child leaves by os._exit (no atexit): it saves the glyph cache itself."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XJEDITOR_NO_FORK": "", "XJEDITOR_CACHE_DIR": str(cache)}
+    proc = subprocess.run([sys.executable, "-m", "xjeditor", "export", str(seeds_dir() / "demo.xjb"),
+                           "-o", str(tmp_path / "x.pdf")], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((cache / "glyphs").iterdir())) == 4  # the four bundled faces the demo uses

@@ -262,3 +262,71 @@ def test_add_font_with_a_system_font():
     assert reg.metrics("我的字体") is m
     # Han characters the system font lacks come from the song fallback.
     assert reg.missing_glyphs("中文ABC", key) == []
+
+
+# --------------------------------------------------------------------------- learned glyphs
+
+
+def _fresh_song(monkeypatch, cache: Path) -> F.FileFontMetrics:
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(cache))
+    entry = REG.entry("song")
+    return F.FileFontMetrics(F._read_valid_cache(entry.path, entry.index), entry.path, from_cache=True)
+
+
+def test_characters_found_in_a_face_are_known_to_the_next_run(tmp_path, monkeypatch):
+    """A run keeps the characters it looked up (with their advances) for the next, which
+    then needs no look-up for them; every answer is the same as a fresh look-up's."""
+    text = "新泾镇召开居民区换届动员会，全面启动（第11届）换届工作ABC…"
+    first = _fresh_song(monkeypatch, tmp_path)
+    want = {ch: first.advance(ch) for ch in text}
+    assert first.missing(text) == []
+    first.save_learned()
+    files = list((tmp_path / "glyphs").iterdir())
+    assert len(files) == 1 and files[0].name.startswith("NotoSerifCJKsc-Regular")
+
+    second = _fresh_song(monkeypatch, tmp_path)
+    monkeypatch.setattr(F.FileFontMetrics, "_lookup", lambda self, ch: pytest.fail(f"looked up {ch!r}"))
+    assert {ch: second.advance(ch) for ch in text} == want
+    assert second.missing(text) == []
+    assert second.known_advances() == {ch: w for ch, w in want.items()}
+    mtime = files[0].stat().st_mtime_ns
+    second.save_learned()  # nothing new: not written again
+    assert files[0].stat().st_mtime_ns == mtime
+
+
+def test_a_damaged_or_foreign_glyph_cache_is_ignored(tmp_path, monkeypatch):
+    text = "换届工作，全面启动"
+    first = _fresh_song(monkeypatch, tmp_path)
+    want = [first.advance(ch) for ch in text]
+    first.save_learned()
+    (path,) = (tmp_path / "glyphs").iterdir()
+    good = path.read_bytes()
+    for bad in (good[:-3], good[:10] + b"\0" + good[11:], b"XJGL" + good[4:8] + b"junk", b"", good[:6]):
+        path.write_bytes(bad)
+        again = _fresh_song(monkeypatch, tmp_path)
+        assert again.known_advances() == {}
+        assert [again.advance(ch) for ch in text] == want
+    # well formed, but of another format version
+    import marshal
+    import struct
+    import zlib
+
+    body = marshal.dumps((F._LEARNED_FORMAT + 1, "新", "", []))
+    path.write_bytes(b"XJGL" + struct.pack(">I", zlib.crc32(body)) + body)
+    assert _fresh_song(monkeypatch, tmp_path).known_advances() == {}
+
+
+def test_no_glyph_cache_without_a_cache_folder(monkeypatch):
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")
+    entry = REG.entry("song")
+    m = F.FileFontMetrics(F._read_valid_cache(entry.path, entry.index), entry.path, from_cache=True)
+    assert m.advance("新") > 0
+    m.save_learned()  # nowhere to keep it: nothing happens
+    assert m._glyph_cache_path() is None
+
+
+def test_the_glyph_cache_is_named_by_the_font_files_fingerprint(tmp_path, monkeypatch):
+    a = _fresh_song(monkeypatch, tmp_path)
+    b = _fresh_song(monkeypatch, tmp_path)
+    b._fingerprint = (b._fingerprint[0] + 1, b._fingerprint[1])  # as if the font were rebuilt
+    assert a._glyph_cache_path() != b._glyph_cache_path()

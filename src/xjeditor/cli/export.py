@@ -114,8 +114,10 @@ class _Child:
                     send(typeset_for_export(issue, on_page=send))
                 status = 0
                 from .. import dataclass_cache
+                from ..typeset.fonts import save_learned_glyphs
 
                 dataclass_cache.save()  # the classes only the child made (layouts)
+                save_learned_glyphs()  # the characters it looked up (atexit does not run here)
             except BaseException:  # noqa: BLE001 - the parent typesets again and reports it
                 pass
             finally:

@@ -57,7 +57,10 @@ class _Advances(dict):
     __slots__ = ("metrics", "_sized")
 
     def __init__(self, metrics: Any) -> None:
-        super().__init__()
+        # What the font's metrics already know (from earlier paragraphs, or what earlier
+        # runs learned: FileFontMetrics.known_advances), taken in one go.
+        known = getattr(metrics, "known_advances", None)
+        super().__init__(known() if known is not None else ())
         self.metrics = metrics
         self._sized: dict[float, _PointWidths] = {}
 
