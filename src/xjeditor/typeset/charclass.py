@@ -83,7 +83,9 @@ def _assign(chars: str, cls: str) -> None:
 
 
 def _build_table() -> str:
-    table = ["Z"] * 0x10000
+    # One byte a code point (every class is an ASCII letter), filled by slices and
+    # decoded once: this runs at every start-up.
+    table = bytearray(b"Z") * 0x10000
     han_ranges = [
         (0x2E80, 0x2FDF),  # radicals
         (0x3000, 0x303F),  # CJK symbols (the punctuation among them is reassigned below)
@@ -97,17 +99,16 @@ def _build_table() -> str:
         (0xAC00, 0xD7AF),  # hangul
         (0xF900, 0xFAFF),  # compatibility ideographs
     ]
-    for lo, hi in han_ranges:  # slices: this runs at every start-up
-        table[lo:hi + 1] = "H" * (hi + 1 - lo)
+    for lo, hi in han_ranges:
+        table[lo:hi + 1] = b"H" * (hi + 1 - lo)
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0x30, 0x39)):
-        table[lo:hi + 1] = "L" * (hi + 1 - lo)
+        table[lo:hi + 1] = b"L" * (hi + 1 - lo)
     for lo, hi in ((0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x1E00, 0x1EFF)):
-        for cp in range(lo, hi + 1):
-            if chr(cp).isalpha():
-                table[cp] = "L"
-    for cp in range(0x21, 0x7F):  # remaining ASCII symbols behave like Latin
-        if table[cp] == "Z":
-            table[cp] = "s" if chr(cp) in ASCII_INNER else "Z"
+        for cp in [cp for cp in range(lo, hi + 1) if chr(cp).isalpha()]:
+            table[cp] = 0x4C  # L
+    for ch in ASCII_INNER:  # (the other ASCII symbols stay Z unless assigned below)
+        if 0x21 <= ord(ch) < 0x7F and table[ord(ch)] == 0x5A:
+            table[ord(ch)] = 0x73  # s
     _assign(ASCII_INNER, "s")
     _assign(ASCII_SIGN, "g")
     _assign(ASCII_CLOSE, "a")
@@ -128,8 +129,8 @@ def _build_table() -> str:
     _assign(SPACES, "S")
     _assign(FORCED, "N")
     for ch, cls in _CLASS_OF.items():
-        table[ord(ch)] = cls
-    return "".join(table)
+        table[ord(ch)] = ord(cls)
+    return table.decode("ascii")
 
 
 #: ``text.translate(CLASS_TABLE)`` gives the class string. Characters outside the BMP are
