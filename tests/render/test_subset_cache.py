@@ -1,14 +1,18 @@
 """Font subset programs are kept between exports (``paths.user_cache_dir("subsets")``).
 
-A warm export of the same glyphs of the same face builds no subset and writes exactly
-the bytes a cold export (or one without any cache) writes; a changed glyph set or font
-file misses; a damaged entry is ignored and made again; the folder stays in its budget.
+A warm export of the same characters and glyphs of the same face builds no subset (nor
+its ToUnicode map, widths or tag) and writes exactly the bytes a cold export (or one
+without any cache) writes; a changed glyph set, character set or font file misses; a
+damaged entry, or one of an older version, is ignored and made again; the folder stays
+in its budget.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -73,6 +77,20 @@ def no_building(*args):
     raise AssertionError("a subset was built on a warm export")
 
 
+def nothing_made(*args, **kw):
+    raise AssertionError("made on a warm export: the cache entry holds it")
+
+
+def only_reading(m: pytest.MonkeyPatch) -> None:
+    """Make every step a warm export of cached subsets must skip fail: building the
+    program, making the ToUnicode map (so deflating it), the widths or the tag."""
+    m.setattr(pdf_fonts, "build_truetype_subset", no_building)
+    m.setattr(pdf_fonts.FontSubset, "program", no_building)
+    for name in ("to_unicode", "_widths", "_glyph_specs_text", "subset_tag", "pack"):
+        m.setattr(pdf_fonts.FontSubset, name, nothing_made)
+    m.setattr(pdf_fonts, "to_unicode_cmap", nothing_made)
+
+
 def test_same_bytes_cold_warm_and_without_a_cache(cache, font, monkeypatch):
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")
     reference = export(font)
@@ -91,11 +109,49 @@ def test_a_warm_export_builds_no_subset(cache, cjk_fonts, monkeypatch):
     pages = [page("他说：“社区——我们的家……”张·李。", "song"), page("第二版：“引号”", "song")]
     cold = export(song, pages, bleed_mm=3, marks=True)
     with monkeypatch.context() as m:
-        m.setattr(pdf_fonts, "build_truetype_subset", no_building)
-        m.setattr(pdf_fonts.FontSubset, "program", no_building)
+        only_reading(m)
         assert export(song, pages, bleed_mm=3, marks=True) == cold
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")  # no cache at all: built again, the same bytes
     assert export(song, pages, bleed_mm=3, marks=True) == cold
+
+
+@pytest.mark.parametrize("upem", [1000, 2048])  # 2048: widths (and /DW) with decimals
+def test_a_warm_export_makes_no_cmap_widths_or_tag(cache, tmp_path, monkeypatch, upem):
+    font = tmp_path / f"xjtest{upem}.ttf"
+    font.write_bytes(make_font(upem=upem))
+    pages = [page(), page("ＡC中 B")]
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")
+    reference = export(font, pages)
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(cache.parent))
+    assert export(font, pages) == reference  # cold
+    with monkeypatch.context() as m:
+        only_reading(m)
+        assert export(font, pages) == reference  # warm
+
+
+def test_the_same_glyphs_for_other_characters_miss(cache, font, builds, monkeypatch):
+    """A and Ａ share a glyph: "中ABＡC" and "中ＡBAC" have the same glyph specs in CID
+    order (so the same program, widths and tag) but not the same ToUnicode map."""
+    with pdf_fonts.SfntFace(font) as face:
+        one, two = pdf_fonts.FontSubset(face, "F1"), pdf_fonts.FontSubset(face, "F1")
+        one.encode("中ABＡC")
+        two.encode("中ＡBAC")
+        assert one._glyph_specs_text() == two._glyph_specs_text()
+        assert one.subset_tag() == two.subset_tag()
+        assert one.to_unicode() != two.to_unicode()
+        assert one._cache_key() != two._cache_key()
+    first, second = [page("中ABＡC")], [page("中ＡBAC")]
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")
+    references = export(font, first), export(font, second)
+    assert references[0] != references[1]
+    monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(cache.parent))
+    before = len(builds)
+    assert (export(font, first), export(font, second)) == references  # cold, one after the other
+    assert len(builds) == before + 2
+    assert len(entries(cache)) == 2
+    with monkeypatch.context() as m:
+        only_reading(m)
+        assert (export(font, second), export(font, first)) == references[::-1]  # warm
 
 
 def test_other_glyphs_miss(cache, font, builds):
@@ -123,15 +179,37 @@ def test_a_changed_font_file_misses(cache, font, builds):
     assert len(builds) == 3
 
 
-@pytest.mark.parametrize("damage", ["flipped", "truncated", "header only", "empty", "other key"])
+def regions(entry: bytes) -> dict[str, int]:
+    """Where the parts of a cache entry start (see pdf_fonts)."""
+    head = pdf_fonts._SUBSET_HEAD
+    _, _, _, _, _, n, w_len, cmap_len, _, _ = head.unpack_from(entry)
+    at_w = head.size + 2 * (n + 1)
+    return {"version": 8, "key": 12, "length": 44, "cids": 48, "sizes": 52, "default width": head.size - 14,
+            "tag": head.size - 6, "CID map": head.size + 2, "widths": at_w + 1, "ToUnicode": at_w + w_len + 1,
+            "program": at_w + w_len + cmap_len + 1}
+
+
+def with_crc(body: bytes) -> bytes:
+    """A cache entry of this body (what follows the magic and the CRC), its CRC right."""
+    return pdf_fonts._SUBSET_MAGIC + struct.pack(">I", zlib.crc32(body)) + body
+
+
+REGIONS = ["version", "key", "length", "cids", "sizes", "default width", "tag", "CID map", "widths", "ToUnicode",
+           "program"]
+
+
+@pytest.mark.parametrize("damage", ["flipped", "truncated", "header only", "empty", "other key", "appended",
+                                    *(f"flipped in the {region}" for region in REGIONS)])
 def test_a_damaged_entry_is_ignored_and_replaced(cache, font, builds, damage):
     reference = export(font)
     (entry,) = entries(cache)
     good = entry.read_bytes()
-    if damage == "flipped":
+    if damage.startswith("flipped"):
         bad = bytearray(good)
-        bad[len(bad) // 2] ^= 0x40
+        bad[regions(good)[damage[15:]] if damage != "flipped" else len(bad) // 2] ^= 0x40
         bad = bytes(bad)
+    elif damage == "appended":
+        bad = good + b"\0"
     elif damage == "truncated":
         bad = good[:-7]
     elif damage == "header only":
@@ -148,6 +226,42 @@ def test_a_damaged_entry_is_ignored_and_replaced(cache, font, builds, damage):
     assert export(font) == reference
     assert len(builds) == before + 1
     assert entry.read_bytes() == good  # written again
+
+
+@pytest.mark.parametrize("old", ["version 1 layout", "version 1 field", "version bumped"])
+def test_entries_of_another_version_are_ignored(cache, font, builds, monkeypatch, old):
+    reference = export(font)
+    (entry,) = entries(cache)
+    good = entry.read_bytes()
+    head = pdf_fonts._SUBSET_HEAD
+    magic, crc, version, key, length, n, w_len, cmap_len, default, tag = head.unpack_from(good)
+    at = regions(good)
+    if old == "version 1 layout":  # as version 1 wrote them, under this entry's name and key
+        program = good[at["program"] - 1 :]
+        bad = with_crc(key + struct.pack(">II", length, n) + good[head.size : at["widths"] - 1] + program)
+    elif old == "version 1 field":  # this layout, its CRC right, but the version field says 1
+        bad = with_crc(struct.pack(">I", 1) + good[12:])
+    else:  # the code changes SUBSET_CACHE_VERSION: another key, another name
+        monkeypatch.setattr(pdf_fonts, "SUBSET_CACHE_VERSION", pdf_fonts.SUBSET_CACHE_VERSION + 1)
+        bad = good
+    entry.write_bytes(bad)
+    before = len(builds)
+    assert export(font) == reference
+    assert len(builds) == before + 1
+    if old == "version bumped":
+        assert len(entries(cache)) == 2
+    else:
+        assert entry.read_bytes() == good  # written again
+    assert export(font) == reference
+    assert len(builds) == before + 1
+
+
+def test_names_written_as_reportlab_writes_them():
+    from reportlab.pdfbase import pdfdoc
+
+    assert pdf_fonts._FLATE_DECODE == pdfdoc.PDFName("FlateDecode")
+    for name in ("FontDescriptor", "Font", "CIDFontType2", "Type0", "Identity-H"):
+        assert pdfdoc.PDFName(name) == "/" + name
 
 
 def test_pruning_keeps_the_folder_in_its_budget(cache, font, monkeypatch):

@@ -182,26 +182,24 @@ class _FontBook:
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
         used = [subset for subset in self._by_face.values() if subset.used]
-        # Subset programs an earlier export kept (same face, same glyphs) come deflated;
-        # the others are built and deflated with the ToUnicode maps, then kept.
-        programs: list[tuple[bytes | int, bytes, bytes | None]] = []  # (program or length, CID map, deflated)
-        todo: list[int] = []
-        for i, subset in enumerate(used):
-            found = subset.cached_program()
-            if found is None:
-                data, new_gid = subset.program()
-                found = (data, subset.cid_to_gid_map(new_gid), None)
-                todo.append(i)
-            programs.append(found)
-        cmaps = [subset.to_unicode() for subset in used]
-        packed = deflate_all([programs[i][0] for i in todo] + cmaps)
-        for i, z in zip(todo, packed):
-            data, cid_map, _ = programs[i]
-            programs[i] = (data, cid_map, z)
-            used[i].keep_program(len(data), cid_map, z)
-        packed_cmaps = packed[len(todo):]
-        for subset, program, cmap in zip(used, programs, packed_cmaps, strict=True):
-            subset.add_to_document(doc, program=program, to_unicode=cmap)
+        # What an earlier export kept of a subset (same face, same characters and glyphs)
+        # comes ready: program and ToUnicode map deflated, widths and tag made. The other
+        # subsets are built, their programs and ToUnicode maps deflated together on
+        # threads, and kept.
+        folder = FontSubset.cache_folder()
+        packs = [subset.cached(folder) for subset in used] if folder is not None else [None] * len(used)
+        todo = [i for i, found in enumerate(packs) if found is None]
+        if todo:
+            built = [used[i].program() for i in todo]
+            packed = deflate_all([data for data, _ in built] + [used[i].to_unicode() for i in todo])
+            for k, i in enumerate(todo):
+                data, new_gid = built[k]
+                subset = used[i]
+                found = packs[i] = subset.pack(len(data), subset.cid_to_gid_map(new_gid), packed[k],
+                                               packed[len(todo) + k])
+                subset.keep(found)
+        for subset, found in zip(used, packs, strict=True):
+            subset.add_to_document(doc, packed=found)
 
     def close(self) -> None:
         for face in self._faces.values():
