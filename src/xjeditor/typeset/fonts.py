@@ -345,7 +345,8 @@ class FileFontMetrics:
 
     def known_advances(self) -> dict[str, float]:
         """The advance (em) of every character looked up so far that the font has."""
-        return {ch: w for ch, w in self._memo.items() if w is not None}
+        memo = self._memo.copy()  # one C call: another thread may be adding to it
+        return {ch: w for ch, w in memo.items() if w is not None}
 
     # ---- what earlier runs learned ----------------------------------------
     def _glyph_cache_path(self) -> Path | None:
