@@ -97,3 +97,40 @@ def test_rect_rejects_negative_sizes_and_intersects():
         Rect(0, 0, -1, 5)
     assert Rect(0, 0, 10, 10).intersects(Rect(5, 5, 10, 10))
     assert not Rect(0, 0, 10, 10).intersects(Rect(10, 0, 5, 5))
+
+
+def test_an_image_key_is_hashed_once_for_given_bytes(monkeypatch):
+    """Saving, drawing and the image cache all ask for an asset's key: its SHA-256 is
+    made once per bytes object (and the file reader hands over the one it checked)."""
+    import copy
+    import hashlib
+
+    from xjeditor.model import ImageAsset
+    from xjeditor.model import issue as issue_module
+
+    data = b"\xff\xd8\xff" + bytes(1000)
+    want = hashlib.sha256(data).hexdigest()
+    asset = ImageAsset(data, "image/jpeg", "a.jpg")
+    assert asset.key == want
+    calls = []
+    real = issue_module.hashlib.sha256
+    monkeypatch.setattr(issue_module.hashlib, "sha256", lambda b: calls.append(1) or real(b))
+    assert asset.key == want and copy.deepcopy(asset).key == want and calls == []
+    asset.data = data + b"\0"  # other bytes: hashed again
+    assert asset.key == real(data + b"\0").hexdigest() and calls == [1]
+    mutable = ImageAsset(bytearray(data), "image/jpeg")
+    assert mutable.key == want and mutable.key == want and len(calls) == 3  # never kept
+    told = ImageAsset.verified(data, "image/jpeg", "", want)
+    assert told.key == want and len(calls) == 3
+    assert told == ImageAsset(data, "image/jpeg", "")  # the kept key is not a field
+
+
+def test_a_read_issue_knows_its_image_keys(monkeypatch):
+    from xjeditor.fileformat import load_issue
+    from xjeditor.model import issue as issue_module
+    from xjeditor.paths import seeds_dir
+
+    issue = load_issue(seeds_dir() / "demo.xjb")
+    assert issue.images
+    monkeypatch.setattr(issue_module.hashlib, "sha256", lambda b: pytest.fail("hashed again"))
+    assert all(asset.key == key for key, asset in issue.images.items())

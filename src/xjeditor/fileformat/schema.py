@@ -684,7 +684,8 @@ def _to_frame(rec: dict[str, Any]) -> Any:
 
 
 def record_to_issue(record: dict[str, Any], image_data: Mapping[str, bytes]) -> Issue:
-    """Build the model from a validated record; ``image_data`` maps image keys to their bytes."""
+    """Build the model from a validated record; ``image_data`` maps image keys to their
+    bytes, each already checked to hash to its key (the reader does, as it reads them)."""
     meta = record["issue"]
     sheet = StyleSheet()
     for s in record["styles"]["paragraph"]:
@@ -717,7 +718,7 @@ def record_to_issue(record: dict[str, Any], image_data: Mapping[str, bytes]) -> 
         for s in record["stories"]
     }
     images = {
-        img["key"]: ImageAsset(image_data[img["key"]], img["media_type"], img["original_name"])
+        img["key"]: ImageAsset.verified(image_data[img["key"]], img["media_type"], img["original_name"], img["key"])
         for img in record["images"]
     }
     pages = [

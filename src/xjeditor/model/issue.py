@@ -146,7 +146,25 @@ class ImageAsset:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        """The SHA-256 of ``data`` (hex), made once for given bytes: saving, drawing and
+        the image cache all ask for it, and an image is often megabytes."""
+        data = self.data
+        known = self.__dict__.get("_key")
+        if known is not None and known[0] is data:
+            return known[1]
+        key = hashlib.sha256(data).hexdigest()
+        if type(data) is bytes:  # (a bytearray could change under it)
+            self.__dict__["_key"] = (data, key)
+        return key
+
+    @classmethod
+    def verified(cls, data: bytes, media_type: str, original_name: str, key: str) -> ImageAsset:
+        """An asset whose ``key`` the caller has just checked to be the SHA-256 of
+        ``data`` (the file reader hashes every image it reads)."""
+        asset = cls(data, media_type, original_name)
+        if type(data) is bytes:
+            asset.__dict__["_key"] = (data, key)
+        return asset
 
     @property
     def extension(self) -> str:
