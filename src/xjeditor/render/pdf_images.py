@@ -270,14 +270,21 @@ def _cache_read(key: str) -> tuple[dict, bytes] | None:
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / key[:2] / key
     try:
-        path = folder / key[:2] / key
-        data = path.read_bytes()
-        if data[:4] != _MAGIC:
+        # The JPEG is read straight into bytes of its own: slicing it out of the whole
+        # file would copy it once more, into memory never touched before.
+        with open(path, "rb", buffering=0) as f:
+            head = f.read(8)
+            if len(head) != 8 or head[:4] != _MAGIC:
+                return None
+            (n,) = struct.unpack(">I", head[4:8])
+            facts = f.read(n)
+            jpeg = f.read()
+        if len(facts) != n:
             return None
         touch_cache_file(path)
-        (n,) = struct.unpack(">I", data[4:8])
-        return json.loads(data[8:8 + n]), data[8 + n:]
+        return json.loads(facts), jpeg
     except (OSError, ValueError, struct.error):
         return None
 
