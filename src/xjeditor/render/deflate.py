@@ -1,11 +1,11 @@
 """Deflating the large streams of an export, once.
 
 The biggest streams a print PDF deflates are the same from one export to the next: the
-output intent's CMYK profile always, and the font subsets (with their ToUnicode maps)
-whenever the issue shows the same characters, the pages' content streams whenever the
-pages are unchanged. Deflating a subset of a CJK face (a few hundred kB) takes longer
-than building it, and hashing a stream (to find it in the cache) costs a small part of
-deflating it. ``deflate`` keeps the results in ``paths.user_cache_dir("deflate")``,
+output intent's CMYK profile always, and the pages' content streams whenever the pages
+are unchanged. Hashing a stream (to find it in the cache) costs a small part of
+deflating it. (Font subsets and their ToUnicode maps are kept deflated in a cache of
+their own, ``subsets/``, see ``pdf_fonts``: they pass through here with ``cache=False``
+and are not stored twice.) ``deflate`` keeps the results in ``paths.user_cache_dir("deflate")``,
 keyed by a hash of the bytes; ``deflate_all`` looks a list of streams up and deflates
 the ones not found several at once on threads (zlib lets go of the GIL).
 
@@ -68,12 +68,13 @@ def deflate(data: bytes) -> bytes:
     return found if found is not None else _deflate_to(data, path)
 
 
-def deflate_all(items: list[bytes]) -> list[bytes]:
+def deflate_all(items: list[bytes], *, cache: bool = True) -> list[bytes]:
     """``deflate`` of each item, several at once when there are cores to spare.
 
     The cache is looked up first, in this thread: when every item is there (an issue
-    exported before), no thread is started at all."""
-    paths = [_cache_path(data) for data in items]
+    exported before), no thread is started at all. ``cache=False`` neither looks up nor
+    keeps anything (streams a cache of their own keeps)."""
+    paths = [_cache_path(data) if cache else None for data in items]
     out = [_cached(path) for path in paths]
     todo = [i for i, found in enumerate(out) if found is None]
     workers = min(len(todo), os.cpu_count() or 1)

@@ -191,7 +191,8 @@ class _FontBook:
         todo = [i for i, found in enumerate(packs) if found is None]
         if todo:
             built = [used[i].program() for i in todo]
-            packed = deflate_all([data for data, _ in built] + [used[i].to_unicode() for i in todo])
+            packed = deflate_all([data for data, _ in built] + [used[i].to_unicode() for i in todo],
+                                 cache=False)  # kept in subsets/ instead
             for k, i in enumerate(todo):
                 data, new_gid = built[k]
                 subset = used[i]

@@ -48,7 +48,7 @@ from reportlab.pdfbase import pdfdoc
 
 from ..dataclass_cache import dataclass
 from ..paths import prune_cache, touch_cache_file, user_cache_dir, write_cache_file
-from .deflate import DEFLATE_LEVEL, deflate
+from .deflate import DEFLATE_LEVEL, deflate_all
 
 # OS/2 fsType bits (OpenType spec): what the font's licence allows an embedder to do.
 FS_RESTRICTED = 0x0002  # must not be embedded at all (unless bits 2 or 3 are also set)
@@ -944,7 +944,8 @@ class FontSubset:
         found = self.cached()
         if found is None:
             data, new_gid = self.program()
-            found = self.pack(len(data), self.cid_to_gid_map(new_gid), deflate(data), deflate(self.to_unicode()))
+            program, to_unicode = deflate_all([data, self.to_unicode()], cache=False)  # kept below instead
+            found = self.pack(len(data), self.cid_to_gid_map(new_gid), program, to_unicode)
             self.keep(found)
         return found
 
