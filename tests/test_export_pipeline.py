@@ -81,12 +81,49 @@ def test_an_error_in_typesetting_is_reported_once_by_the_parent(tmp_path, monkey
 
 
 @needs_fork
-def test_a_bad_issue_file_is_reported_before_any_fork(tmp_path, monkeypatch, capsys):
+def test_a_missing_issue_file_is_reported_before_any_fork(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a file that cannot be read"))
+    assert main(["export", str(tmp_path / "missing.xjb"), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "missing.xjb" in capsys.readouterr().err
+
+
+@needs_fork
+def test_a_bad_issue_file_is_reported_once_by_the_parent(tmp_path, monkeypatch, capfd):
+    """Both processes read the issue from the file's bytes (after the fork): the child
+    fails silently, the parent says what is wrong, and nothing is written."""
     bad = tmp_path / "bad.xjb"
     bad.write_bytes(b"not an issue")
-    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a file that does not load"))
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
     assert main(["export", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
-    assert "bad.xjb" in capsys.readouterr().err
+    err = capfd.readouterr().err
+    assert err.count("bad.xjb") == 1 and err.startswith("xjeditor: error: ")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@needs_fork
+def test_both_processes_read_the_bytes_read_before_the_fork(tmp_path, monkeypatch):
+    """The issue file is read once, before the fork: replacing it while the export runs
+    cannot give the child and the parent different issues."""
+    src = tmp_path / "issue.xjb"
+    src.write_bytes((seeds_dir() / "demo.xjb").read_bytes())
+    real = cli_export.typeset_for_export
+    parent = os.getpid()
+
+    def replaced_first(issue, on_page=None):
+        if os.getpid() != parent:  # the child: the file changes under the export
+            os.unlink(src)
+        return real(issue, on_page)
+
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    monkeypatch.setattr(cli_export, "typeset_for_export", replaced_first)
+    out = tmp_path / "x.pdf"
+    assert main(["export", str(src), "-o", str(out)]) == 0
+    assert not src.exists()
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: False)
+    monkeypatch.setattr(cli_export, "typeset_for_export", real)
+    single = tmp_path / "single.pdf"
+    assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(single)]) == 0
+    assert out.read_bytes() == single.read_bytes()
 
 
 @needs_fork

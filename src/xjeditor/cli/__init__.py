@@ -87,18 +87,52 @@ def entry() -> int:
     """The ``xjeditor`` command (the console script and ``python -m xjeditor``): ``main``,
     then a quick way out of the interpreter.
 
-    At exit Python runs its cycle collector over every object still alive, more than
-    once; after an export that is tens of thousands (fonts, display lists, reportlab's
-    tables) and a tenth of the command's time, to free memory the system takes back
-    anyway. Frozen objects are left out of those passes (``gc.freeze``); everything
-    else about exiting (atexit handlers, flushing, waiting for threads) is unchanged.
-    Only here: a process that calls ``main`` and goes on (the tests) keeps its collector.
+    After a command the process has nothing left to do but free what it holds, which
+    the system does anyway: tens of thousands of objects after an export (fonts,
+    display lists, reportlab's tables), torn down one by one, with the cycle collector's
+    passes over all of them, a twentieth of the command's time. So a command leaves by
+    ``_leave``: what Python's own exit would do that matters (stdio flushed, atexit
+    handlers run, such as the caches' saves) and then ``os._exit``. Where that is not
+    safe it returns, and the interpreter exits as usual with the collector frozen
+    (``gc.freeze``: frozen objects are left out of its passes).
+
+    Only here: a process that calls ``main`` and goes on (the tests) keeps all that.
     """
     code = main()
+    _leave(code)
     import gc
 
     gc.freeze()
     return code
+
+
+def _leave(code: int) -> None:
+    """Leave the process now, with exit status ``code``, after flushing stdio and
+    running the atexit handlers; return instead when a normal exit is needed:
+
+    - Qt was loaded (the editor ran): its objects are destroyed in order at exit, and
+      some of them write on their way (settings);
+    - another thread is still running: Python's exit waits for it;
+    - the interpreter has no ``atexit._run_exitfuncs`` (not CPython);
+    - stdout or stderr cannot be flushed (Python reports that at exit).
+    """
+    import atexit
+
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_handlers is None or any(name == "PySide6" or name.startswith("PySide6.") for name in sys.modules):
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        run_handlers()  # each handler's error is printed by it, as at a normal exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

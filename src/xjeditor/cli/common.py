@@ -6,16 +6,24 @@ import os
 import sys
 from pathlib import Path
 
-from ..fileformat import IssueFileError, load_issue
+from ..fileformat import IssueFileError, issue_from_bytes, load_issue
+from ..fileformat.errors import with_path
 from ..model import Issue
 
 
-def open_issue(path: str | Path) -> Issue:
-    """Load an issue file or raise CliError with one line naming the problem."""
+def open_issue(path: str | Path, data: bytes | None = None) -> Issue:
+    """Load an issue file or raise CliError with one line naming the problem.
+
+    ``data``, when given, is the file's content, already read from ``path``."""
     from . import CliError
 
     try:
-        return load_issue(path)
+        if data is None:
+            return load_issue(path)
+        try:
+            return issue_from_bytes(data)
+        except IssueFileError as exc:
+            raise with_path(exc, path) from None
     except IssueFileError as exc:
         raise CliError(f"{path}: {' '.join(exc.message.split())}") from None
 

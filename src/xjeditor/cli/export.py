@@ -3,10 +3,12 @@
 Two processes share the work on a machine with more than one core. Starting the PDF
 writer costs about as much as typesetting a four-page issue: reportlab takes a good
 part of a tenth of a second to import, and the fonts and the output profile are opened
-before the first page is drawn. So after the issue is read, the command forks. The child
-typesets (engine, layouts, furniture) and sends each display page through a pipe as
-soon as every story on it is set; meanwhile the parent imports and opens what the
-writer needs, then draws each page as it comes, while the child sets the next ones.
+before the first page is drawn. So once the issue file's bytes are in memory, the
+command forks. The child reads the issue from them and typesets it (engine, layouts,
+furniture), and sends each display page through a pipe as soon as every story on it is
+set; meanwhile the parent imports and opens what the writer needs, reads the issue from
+the same bytes (a save in between cannot give the two processes different issues), then
+draws each page as it comes, while the child sets the next ones.
 The pages are drawn from the same display lists, in the same order, as a single
 process draws them: the bytes of the PDF do not depend on which way it was made (tests
 check this).
@@ -91,7 +93,8 @@ class _Child:
     """A forked process typesetting the issue; ``pages()`` gives the display pages it
     sends, as they come, then ``result`` holds its warnings and overset stories."""
 
-    def __init__(self, issue: Issue) -> None:
+    def __init__(self, load: Callable[[], Issue]) -> None:
+        """``load`` gives the issue to typeset; the child calls it."""
         for stream in (sys.stdout, sys.stderr):  # nothing buffered twice
             stream.flush()
         read_fd, write_fd = os.pipe()
@@ -111,7 +114,7 @@ class _Child:
                         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
                         out.flush()
 
-                    send(typeset_for_export(issue, on_page=send))
+                    send(typeset_for_export(load(), on_page=send))
                 status = 0
                 from .. import dataclass_cache
                 from ..typeset.fonts import save_learned_glyphs
@@ -173,29 +176,45 @@ class _Child:
 
 def run(args: argparse.Namespace) -> int:
     from . import CliError
-    from .common import open_issue, progress_printer
 
-    issue = open_issue(args.file)
     if args.bleed is not None and not 0 <= args.bleed <= 10:
         raise CliError(f"--bleed {args.bleed}: expected 0 to 10 mm")
-    pages = None
-    if args.pages:
-        from ..render.export import parse_page_range
+    try:
+        with open(args.file, "rb") as f:
+            data: bytes | None = f.read()
+    except OSError:
+        data = None
 
-        try:
-            pages = parse_page_range(args.pages, len(issue.pages))
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
+    def load() -> Issue:
+        from .common import open_issue
 
-    child = _Child(issue) if use_two_processes() else None
+        return open_issue(args.file, data)
+
+    if data is None:
+        load()  # says what the matter is with the file (CliError)
+
+    # The fork comes before the issue is read: reading it (the file format's modules and
+    # the issue's checks) is done by both processes at once, the parent's share while it
+    # would otherwise wait for the first page.
+    child = _Child(load) if data is not None and use_two_processes() else None
     try:
         # The writer's start-up, while the child typesets: imports, fonts, output profile.
         from ..render.export import export_pdf, shared_registry
         from ..render.pdf import FontEmbedError
         from ..render.pdfx import default_output_intent
+        from .common import progress_printer
 
         intent = None if args.no_pdfx else default_output_intent()
         shared_registry()
+        issue = load()
+        pages = None
+        if args.pages:
+            from ..render.export import parse_page_range
+
+            try:
+                pages = parse_page_range(args.pages, len(issue.pages))
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
 
         def export(display: Iterable[DisplayPage]) -> list:
             try:

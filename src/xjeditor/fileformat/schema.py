@@ -374,8 +374,13 @@ def _boolean(value: Any, path: str) -> bool:
     return value
 
 
+_ALLOWED: dict[type[Enum], tuple[str, ...]] = {}  # enum -> its values, in order (an Enum's .value is slow)
+
+
 def _choice(value: Any, path: str, enum: type[Enum]) -> str:
-    allowed = [str(m.value) for m in enum]  # type: ignore[var-annotated]
+    allowed = _ALLOWED.get(enum)
+    if allowed is None:
+        allowed = _ALLOWED[enum] = tuple(str(m.value) for m in enum)
     if not isinstance(value, str) or value not in allowed:
         listed = ", ".join(repr(a) for a in allowed)
         _fail(path, f"expected one of {listed}", f"应为以下之一：{listed}")

@@ -42,6 +42,7 @@ from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .deflate import deflate_all
 from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream
 from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
+from .pdfwrite import write_document
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
 __all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
@@ -608,9 +609,24 @@ def build_pdf(pages: Iterable[DisplayPage], *, fonts: FontResolver,
               progress: Callable[[int, int], None] | None = None,
               spreads: bool = False, count: int | None = None) -> tuple[bytes, list[Finding]]:
     """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
+    canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
+                                      marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
+                                      spreads=spreads, count=count)
+    out = io.BytesIO()
+    write_document(canvas, out)
+    return out.getvalue(), findings
+
+
+def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
+                   images: Mapping[str, ImageAsset] | None, title: str, bleed_mm: float | None,
+                   marks: bool, pdfx: bool, output_intent: OutputIntent | None,
+                   progress: Callable[[int, int], None] | None, spreads: bool,
+                   count: int | None) -> tuple[_PrintCanvas, list[Finding]]:
+    """The canvas with every page drawn and every shared object added (fonts, output
+    intent), ready to be written (``write_document``); and the findings."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
-        io.BytesIO(),  # never written: getpdfdata() returns the bytes
+        io.BytesIO(),  # never written: write_document writes the document
         invariant=1,
         pageCompression=1,
         pdfVersion=PDFX_PDF_VERSION,
@@ -648,7 +664,7 @@ def build_pdf(pages: Iterable[DisplayPage], *, fonts: FontResolver,
             "no output intent (CMYK profile) is embedded yet: the file is not a complete PDF/X-1a",
             "尚未嵌入输出意图（CMYK 特性文件）：文件还不是完整的 PDF/X-1a",
         ))
-    return canvas.getpdfdata(), findings
+    return canvas, findings
 
 
 def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: float | None, marks: bool,
@@ -743,18 +759,18 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
     forced to disk before the rename (no fsync, a few milliseconds of every export): a
     PDF can always be made again from the issue, which is where the work is kept.
     """
-    data, findings = build_pdf(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
-                               marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
-                               spreads=spreads, count=count)
+    canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
+                                      marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
+                                      spreads=spreads, count=count)
     if hasattr(out, "write"):
-        out.write(data)
+        write_document(canvas, out)
         return findings
     target = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write_document(canvas, f)
         os.replace(tmp, target)
     except BaseException:
         try:
