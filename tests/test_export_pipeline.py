@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pypdf
 import pytest
 
 from xjeditor.cli import export as cli_export
@@ -124,6 +125,27 @@ def test_both_processes_read_the_bytes_read_before_the_fork(tmp_path, monkeypatc
     single = tmp_path / "single.pdf"
     assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(single)]) == 0
     assert out.read_bytes() == single.read_bytes()
+
+
+@needs_fork
+def test_the_parent_leaves_the_issue_to_the_child(tmp_path, monkeypatch):
+    """The writer gets the title, page count and pictures from the child: it never
+    reads the issue itself (the file format's modules and checks stay out of its way)."""
+    from xjeditor.cli import common
+
+    real = common.open_issue
+    calls = []  # in this process's memory: the parent's calls only
+
+    def counted(*a, **k):
+        calls.append(os.getpid())
+        return real(*a, **k)
+
+    monkeypatch.setattr(common, "open_issue", counted)
+    monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
+    out = tmp_path / "x.pdf"
+    assert main(["export", str(seeds_dir() / "demo.xjb"), "-o", str(out), "--pages", "2-3"]) == 0
+    assert calls == []
+    assert len(pypdf.PdfReader(out).pages) == 2
 
 
 @needs_fork

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..fileformat import IssueFileError, issue_from_bytes, load_issue
-from ..fileformat.errors import with_path
-from ..model import Issue
+if TYPE_CHECKING:  # the file format is imported by the commands that read an issue
+    from ..model import Issue
 
 
 def open_issue(path: str | Path, data: bytes | None = None) -> Issue:
     """Load an issue file or raise CliError with one line naming the problem.
 
     ``data``, when given, is the file's content, already read from ``path``."""
+    from ..fileformat import IssueFileError, issue_from_bytes, load_issue
+    from ..fileformat.errors import with_path
     from . import CliError
 
     try:

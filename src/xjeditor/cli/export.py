@@ -4,11 +4,12 @@ Two processes share the work on a machine with more than one core. Starting the 
 writer costs about as much as typesetting a four-page issue: reportlab takes a good
 part of a tenth of a second to import, and the fonts and the output profile are opened
 before the first page is drawn. So once the issue file's bytes are in memory, the
-command forks. The child reads the issue from them and typesets it (engine, layouts,
-furniture), and sends each display page through a pipe as soon as every story on it is
-set; meanwhile the parent imports and opens what the writer needs, reads the issue from
-the same bytes (a save in between cannot give the two processes different issues), then
-draws each page as it comes, while the child sets the next ones.
+command forks. The child reads the issue from them, sends through a pipe what the writer
+needs of it (``ExportFacts``: title, page count, pictures), typesets it (engine,
+layouts, furniture) and sends each display page as soon as every story on it is set.
+Meanwhile the parent imports and opens what the writer needs, then draws each page as
+it comes, while the child sets the next ones. The parent never reads the issue itself
+unless the child fails.
 The pages are drawn from the same display lists, in the same order, as a single
 process draws them: the bytes of the PDF do not depend on which way it was made (tests
 check this).
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from ..model import Issue
+    from ..render.export import ExportFacts
     from ..typeset.display import DisplayPage
 
 
@@ -90,8 +92,9 @@ _PIPE_SIZE = 1 << 20
 
 
 class _Child:
-    """A forked process typesetting the issue; ``pages()`` gives the display pages it
-    sends, as they come, then ``result`` holds its warnings and overset stories."""
+    """A forked process reading and typesetting the issue. It sends what the writer
+    needs of the issue (``facts()``), then the display pages (``pages()``, as they
+    come); then ``result`` holds its warnings and overset stories."""
 
     def __init__(self, load: Callable[[], Issue]) -> None:
         """``load`` gives the issue to typeset; the child calls it."""
@@ -114,12 +117,16 @@ class _Child:
                         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
                         out.flush()
 
-                    send(typeset_for_export(load(), on_page=send))
+                    issue = load()
+                    from ..render.export import ExportFacts
+
+                    send(ExportFacts.of(issue))
+                    send(typeset_for_export(issue, on_page=send))
                 status = 0
                 from .. import dataclass_cache
                 from ..typeset.fonts import save_learned_glyphs
 
-                dataclass_cache.save()  # the classes only the child made (layouts)
+                dataclass_cache.save()  # the classes only the child made (file format, layouts)
                 save_learned_glyphs()  # the characters it looked up (atexit does not run here)
             except BaseException:  # noqa: BLE001 - the parent typesets again and reports it
                 pass
@@ -130,6 +137,23 @@ class _Child:
         self.received: list[DisplayPage] = []
         self.result: TypesetResult | None = None
 
+    def _receive(self) -> object:
+        try:
+            return pickle.load(self._src)
+        except Exception as exc:  # noqa: BLE001 - an end or damage: the parent does it all instead
+            raise ChildFailed(str(exc)) from None
+
+    def facts(self) -> ExportFacts:
+        """What the writer needs of the issue, once the child has read it. Raises
+        ``ChildFailed`` when the child sends something else or nothing (it could not
+        read the issue: the parent reads it and says why)."""
+        from ..render.export import ExportFacts
+
+        message = self._receive()
+        if not isinstance(message, ExportFacts):
+            raise ChildFailed(f"unexpected message {type(message).__name__}")
+        return message
+
     def pages(self) -> Iterator[DisplayPage]:
         """The display pages, in order, each as soon as the child has sent it; then
         ``result`` is set (with these pages). Raises ``ChildFailed`` when the child
@@ -138,10 +162,7 @@ class _Child:
 
         try:
             while True:
-                try:
-                    message = pickle.load(self._src)
-                except Exception as exc:  # noqa: BLE001 - an end or damage: typeset here instead
-                    raise ChildFailed(str(exc)) from None
+                message = self._receive()
                 if isinstance(message, DisplayPage):
                     self.received.append(message)
                     yield message
@@ -193,34 +214,44 @@ def run(args: argparse.Namespace) -> int:
     if data is None:
         load()  # says what the matter is with the file (CliError)
 
-    # The fork comes before the issue is read: reading it (the file format's modules and
-    # the issue's checks) is done by both processes at once, the parent's share while it
-    # would otherwise wait for the first page.
+    # The fork comes before the issue is read: the child reads it (the file format's
+    # modules and the issue's checks) and sends the writer what it needs of it.
     child = _Child(load) if data is not None and use_two_processes() else None
+    issue: Issue | None = None
     try:
-        # The writer's start-up, while the child typesets: imports, fonts, output profile.
-        from ..render.export import export_pdf, shared_registry
+        # The writer's start-up, while the child reads and typesets: imports, fonts,
+        # output profile.
+        from ..render.export import ExportFacts, shared_registry, write_pdf
         from ..render.pdf import FontEmbedError
         from ..render.pdfx import default_output_intent
         from .common import progress_printer
 
         intent = None if args.no_pdfx else default_output_intent()
         shared_registry()
-        issue = load()
+        facts = None
+        if child is not None:
+            try:
+                facts = child.facts()
+            except ChildFailed:
+                child.abandon()
+                child = None  # the issue is read and typeset here
+        if facts is None:
+            issue = load()
+            facts = ExportFacts.of(issue)
         pages = None
         if args.pages:
             from ..render.export import parse_page_range
 
             try:
-                pages = parse_page_range(args.pages, len(issue.pages))
+                pages = parse_page_range(args.pages, facts.page_count)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
 
         def export(display: Iterable[DisplayPage]) -> list:
             try:
-                return export_pdf(issue, Path(args.output), pages=pages, marks=args.marks, bleed_mm=args.bleed,
-                                  pdfx=not args.no_pdfx, display=display, output_intent=intent,
-                                  progress=progress_printer("exporting page"), spreads=args.spreads)
+                return write_pdf(facts, display, Path(args.output), pages=pages, marks=args.marks,
+                                 bleed_mm=args.bleed, pdfx=not args.no_pdfx, output_intent=intent,
+                                 progress=progress_printer("exporting page"), spreads=args.spreads)
             except FontEmbedError as exc:
                 raise CliError(str(exc)) from None
             except OSError as exc:
@@ -237,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
         if child is not None:
             child.abandon()
     if result is None:
-        result = typeset_for_export(issue)
+        result = typeset_for_export(issue or load())
         findings = export(result.pages)
 
     for w in result.warnings:

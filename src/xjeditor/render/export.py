@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
-from ..model import Issue
+from ..model import ImageAsset, Issue
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 
@@ -105,6 +105,21 @@ def parse_page_range(spec: str, count: int) -> list[int]:
     return sorted(set(out))
 
 
+@dataclass
+class ExportFacts:
+    """What writing an issue's PDF needs of the issue besides its display pages: the
+    document's title, the number of pages, the pictures. (``xjeditor export`` sends
+    these from the process that reads and typesets the issue to the one that writes.)"""
+
+    title: str
+    page_count: int
+    images: dict[str, ImageAsset]
+
+    @classmethod
+    def of(cls, issue: Issue) -> ExportFacts:
+        return cls(f"{issue.paper} 第{issue.number}期", len(issue.pages), dict(issue.images))
+
+
 def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = None,
                marks: bool = False, bleed_mm: float | None = None, pdfx: bool = True,
                registry: FontRegistry | None = None,
@@ -124,23 +139,35 @@ def export_pdf(issue: Issue, out: str | Path, *, pages: Sequence[int] | None = N
     With ``pdfx`` the file is a PDF/X-1a:2003 with the bundled newsprint output intent
     (``resources/icc/``) unless ``output_intent`` names another one.
     """
+    reg = registry or shared_registry()
+    if display is None:
+        display = (typeset or typeset_issue(issue, reg)).pages
+    return write_pdf(ExportFacts.of(issue), display, out, pages=pages, marks=marks, bleed_mm=bleed_mm,
+                     pdfx=pdfx, registry=reg, progress=progress, output_intent=output_intent, spreads=spreads)
+
+
+def write_pdf(facts: ExportFacts, display: Iterable[DisplayPage], out: str | Path, *,
+              pages: Sequence[int] | None = None, marks: bool = False, bleed_mm: float | None = None,
+              pdfx: bool = True, registry: FontRegistry | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              output_intent: OutputIntent | None = None, spreads: bool = False) -> list[Finding]:
+    """Write the PDF of an issue's display pages (a list, or an iterator giving them as
+    they are typeset); the issue itself is not needed, only ``facts``. The options are
+    those of ``export_pdf``."""
     from .pdf import render_pdf
     from .pdfx import default_output_intent
 
     reg = registry or shared_registry()
-    if display is None:
-        display = (typeset or typeset_issue(issue, reg)).pages
     if isinstance(display, Sequence):
         chosen: Iterable[DisplayPage] = [display[i] for i in (pages if pages is not None else range(len(display)))]
         count = None
     else:  # a stream: its pages are picked as they come
         wanted = set(pages) if pages is not None else None
         chosen = (page for i, page in enumerate(display) if wanted is None or i in wanted)
-        count = len(wanted) if wanted is not None else len(issue.pages)
-    title = f"{issue.paper} 第{issue.number}期"
+        count = len(wanted) if wanted is not None else facts.page_count
     intent = output_intent
     if pdfx and intent is None:
         intent = default_output_intent()
-    return render_pdf(chosen, out, fonts=reg, images=issue.images, title=title,
+    return render_pdf(chosen, out, fonts=reg, images=facts.images, title=facts.title,
                       bleed_mm=bleed_mm, marks=marks, pdfx=pdfx, progress=progress,
                       output_intent=intent if pdfx else None, spreads=spreads, count=count)
