@@ -590,6 +590,20 @@ def test_schema_error_message_example_from_the_format_docs():
         issue_from_bytes(package(record, issue))
 
 
+@pytest.mark.parametrize("text", ["正文\ud800。", "\udfff", "中\udc00a"])
+def test_a_lone_surrogate_in_a_text_is_refused(text):
+    """JSON lets an escaped lone surrogate through; the schema does not."""
+    issue = small_issue()
+    record = _mutate("stories.0.parts.0.text", text)(record_of(issue))
+    members = [("issue.json", json.dumps(record).encode())]  # ASCII, the surrogate escaped
+    members += [(f"images/{k}{a.extension}", a.data) for k, a in issue.images.items()]
+    with pytest.raises(SchemaError, match=r"^\$\.stories\[0\]\.parts\[0\]\.text: contains an invalid character"):
+        issue_from_bytes(make_zip(members))
+    record = _mutate("stories.0.parts.0.text", "正文𠀀。")(record_of(issue))  # a character beyond the BMP is fine
+    members[0] = ("issue.json", json.dumps(record).encode())
+    issue_from_bytes(make_zip(members))
+
+
 def test_overflowing_number_literal_is_not_a_finite_number():
     issue = small_issue()
     text = json.dumps(record_of(issue)).replace('"gutter": 3.175', '"gutter": 1e400', 1)
