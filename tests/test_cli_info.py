@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from xjeditor import cli
 from xjeditor.cli import main
 from xjeditor.fileformat import issue_to_bytes, load_issue
 from xjeditor.paths import seeds_dir
@@ -140,8 +141,8 @@ def _leaving(monkeypatch):
 
     monkeypatch.setattr(os, "_exit", fake_exit)
     monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
-    # pytest-qt has loaded Qt in this process: hide it, as in a command that never does
-    monkeypatch.setattr(sys, "modules", {k: v for k, v in sys.modules.items() if not k.startswith("PySide6")})
+    # pytest-qt has loaded Qt in this process: as in a command that never does
+    monkeypatch.setattr(cli, "_qt_loaded", lambda: False)
     return calls
 
 
@@ -176,12 +177,13 @@ def test_the_console_script_exits_normally_after_qt_or_with_threads_running(monk
 
     from xjeditor.cli import entry
 
+    assert cli._qt_loaded() == any(k == "PySide6" or k.startswith("PySide6.") for k in sys.modules)
     calls = _leaving(monkeypatch)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(sys, "argv", ["xjeditor", "--version"])
-    monkeypatch.setitem(sys.modules, "PySide6.QtCore", object())
+    monkeypatch.setattr(cli, "_qt_loaded", lambda: True)
     assert entry() == 0 and calls == ["freeze"]
-    del sys.modules["PySide6.QtCore"]
+    monkeypatch.setattr(cli, "_qt_loaded", lambda: False)
     calls.clear()
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)

@@ -119,7 +119,7 @@ def _leave(code: int) -> None:
     import atexit
 
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_handlers is None or any(name == "PySide6" or name.startswith("PySide6.") for name in sys.modules):
+    if run_handlers is None or _qt_loaded():
         return
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
@@ -133,6 +133,10 @@ def _leave(code: int) -> None:
     except (OSError, ValueError):
         return
     os._exit(code)
+
+
+def _qt_loaded() -> bool:
+    return any(name == "PySide6" or name.startswith("PySide6.") for name in list(sys.modules))
 
 
 if __name__ == "__main__":  # pragma: no cover
