@@ -90,8 +90,9 @@ def test_a_missing_issue_file_is_reported_before_any_fork(tmp_path, monkeypatch,
 
 @needs_fork
 def test_a_bad_issue_file_is_reported_once_by_the_parent(tmp_path, monkeypatch, capfd):
-    """Both processes read the issue from the file's bytes (after the fork): the child
-    fails silently, the parent says what is wrong, and nothing is written."""
+    """The child reads the issue from the file's bytes (after the fork) and fails
+    silently; the parent, given no facts, reads it and says what is wrong; nothing is
+    written."""
     bad = tmp_path / "bad.xjb"
     bad.write_bytes(b"not an issue")
     monkeypatch.setattr(cli_export, "use_two_processes", lambda: True)
@@ -102,7 +103,7 @@ def test_a_bad_issue_file_is_reported_once_by_the_parent(tmp_path, monkeypatch, 
 
 
 @needs_fork
-def test_both_processes_read_the_bytes_read_before_the_fork(tmp_path, monkeypatch):
+def test_the_file_is_read_once_before_the_fork(tmp_path, monkeypatch):
     """The issue file is read once, before the fork: replacing it while the export runs
     cannot give the child and the parent different issues."""
     src = tmp_path / "issue.xjb"

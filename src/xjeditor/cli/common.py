@@ -16,16 +16,10 @@ def open_issue(path: str | Path, data: bytes | None = None) -> Issue:
 
     ``data``, when given, is the file's content, already read from ``path``."""
     from ..fileformat import IssueFileError, issue_from_bytes, load_issue
-    from ..fileformat.errors import with_path
     from . import CliError
 
     try:
-        if data is None:
-            return load_issue(path)
-        try:
-            return issue_from_bytes(data)
-        except IssueFileError as exc:
-            raise with_path(exc, path) from None
+        return load_issue(path) if data is None else issue_from_bytes(data)
     except IssueFileError as exc:
         raise CliError(f"{path}: {' '.join(exc.message.split())}") from None
 
