@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 import test_pdf as T
@@ -79,3 +80,31 @@ def test_a_document_it_cannot_write_in_pieces_goes_through_getpdfdata(resolver):
     out = _Pieces()
     pdfwrite.write_document(canvas, out)
     assert len(out.sizes) == 1 and out.getvalue().startswith(b"%PDF-")
+
+
+def test_a_new_file_gets_the_same_bytes_with_its_room_reserved(resolver, tmp_path, monkeypatch):
+    """``write_document_file`` reserves the file's size (posix_fallocate) and then writes
+    the same bytes; where reserving fails, the file is written all the same."""
+    args = dict(fonts=resolver, images=T.IMAGES, title="t", bleed_mm=None, marks=False, pdfx=True,
+                output_intent=None, progress=None, spreads=False, count=None)
+    reference = RP._draw_document(T.sample_pages(), **args)[0].getpdfdata()
+    reserved: list[int] = []
+    real = getattr(os, "posix_fallocate", None)
+
+    def fallocate(fd: int, offset: int, length: int) -> None:
+        reserved.append(length)
+        if len(reserved) > 1:
+            raise OSError(95, "Operation not supported")
+        if real is not None:
+            real(fd, offset, length)
+
+    monkeypatch.setattr(os, "posix_fallocate", fallocate, raising=False)
+    for name in ("a.pdf", "b.pdf"):
+        path = tmp_path / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            n = pdfwrite.write_document_file(RP._draw_document(T.sample_pages(), **args)[0], fd)
+        finally:
+            os.close(fd)
+        assert path.read_bytes() == reference and n == len(reference)
+    assert reserved == [len(reference)] * 2

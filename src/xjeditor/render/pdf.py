@@ -42,7 +42,7 @@ from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .deflate import deflate_all
 from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream
 from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
-from .pdfwrite import write_document
+from .pdfwrite import write_document, write_document_file
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
 __all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
@@ -768,9 +768,11 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
     target = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        with os.fdopen(fd, "wb") as f:
-            write_document(canvas, f)
+        try:
+            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+            write_document_file(canvas, fd)  # (its room reserved first: see there)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         try:
