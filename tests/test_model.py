@@ -1,4 +1,6 @@
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -106,15 +108,15 @@ def test_an_image_key_is_hashed_once_for_given_bytes(monkeypatch):
     import hashlib
 
     from xjeditor.model import ImageAsset
-    from xjeditor.model import issue as issue_module
+    from xjeditor.model import image as image_module
 
     data = b"\xff\xd8\xff" + bytes(1000)
     want = hashlib.sha256(data).hexdigest()
     asset = ImageAsset(data, "image/jpeg", "a.jpg")
     assert asset.key == want
     calls = []
-    real = issue_module.hashlib.sha256
-    monkeypatch.setattr(issue_module.hashlib, "sha256", lambda b: calls.append(1) or real(b))
+    real = image_module.hashlib.sha256
+    monkeypatch.setattr(image_module.hashlib, "sha256", lambda b: calls.append(1) or real(b))
     assert asset.key == want and copy.deepcopy(asset).key == want and calls == []
     asset.data = data + b"\0"  # other bytes: hashed again
     assert asset.key == real(data + b"\0").hexdigest() and calls == [1]
@@ -127,10 +129,41 @@ def test_an_image_key_is_hashed_once_for_given_bytes(monkeypatch):
 
 def test_a_read_issue_knows_its_image_keys(monkeypatch):
     from xjeditor.fileformat import load_issue
-    from xjeditor.model import issue as issue_module
+    from xjeditor.model import image as image_module
     from xjeditor.paths import seeds_dir
 
     issue = load_issue(seeds_dir() / "demo.xjb")
     assert issue.images
-    monkeypatch.setattr(issue_module.hashlib, "sha256", lambda b: pytest.fail("hashed again"))
+    monkeypatch.setattr(image_module.hashlib, "sha256", lambda b: pytest.fail("hashed again"))
     assert all(asset.key == key for key, asset in issue.images.items())
+
+
+def test_the_package_gives_every_public_name_of_its_modules():
+    """``xjeditor.model`` imports its modules on first use of a name (PEP 562): every
+    public class, function and constant they define is named in its table, and the
+    package gives the same object."""
+    import importlib
+    import inspect
+
+    import xjeditor.model as model
+
+    for where in ("image", "issue", "story", "styles", "units"):
+        module = importlib.import_module(f"xjeditor.model.{where}")
+        for name, value in vars(module).items():
+            if name.startswith("_") or inspect.ismodule(value):
+                continue
+            defined_here = getattr(value, "__module__", module.__name__) == module.__name__
+            if defined_here and (inspect.isclass(value) or inspect.isfunction(value) or name.isupper()):
+                assert model._WHERE.get(name) == where, name
+                assert getattr(model, name) is value
+    assert sorted(model.__all__) == sorted(model._WHERE)
+    with pytest.raises(AttributeError):
+        model.NoSuchThing  # noqa: B018
+
+
+def test_drawing_needs_only_the_colours_units_and_pictures_of_the_model():
+    """What the PDF writer imports of the model leaves the issue's classes alone."""
+    code = ("import sys, xjeditor.render.pdf, xjeditor.render.export;"
+            "print(sorted(m for m in sys.modules if m.startswith('xjeditor.model.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['xjeditor.model.image', 'xjeditor.model.styles', 'xjeditor.model.units']"

@@ -48,6 +48,7 @@ _CODE_MODULES = (
     "xjeditor.layouts.cnformat",
     "xjeditor.layouts.errors",
     "xjeditor.model",
+    "xjeditor.model.image",
     "xjeditor.model.issue",
     "xjeditor.model.story",
     "xjeditor.model.styles",

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
-from ..model import ImageAsset, Issue
+from ..model import ImageAsset
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 
 if TYPE_CHECKING:
     # The engine is imported when an issue is typeset: a process that only writes a
-    # display list typeset elsewhere (cli/export.py) does without it. The PDF writer
-    # (and reportlab) is imported when a PDF is written.
+    # display list typeset elsewhere (cli/export.py) does without it, and without the
+    # issue's classes. The PDF writer (and reportlab) is imported when a PDF is written.
+    from ..model import Issue
     from ..typeset.layout import IssueLayout
     from .pdf import Finding
     from .pdfx import OutputIntent
