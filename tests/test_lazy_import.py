@@ -44,3 +44,48 @@ def test_a_warm_export_leaves_pillow_asleep(tmp_path):
     second = _python(code, XJEDITOR_CACHE_DIR=cache, XJEDITOR_NO_FORK="1")
     assert first[-1] == "True"  # pictures were prepared: Pillow ran
     assert second[-1] == "False"  # all from the cache: it never had to
+
+
+def test_a_stand_in_imports_the_module_on_first_look_up():
+    out = _python(
+        "import sys\n"
+        "from xjeditor import lazy_import\n"
+        "assert 'colorsys' not in sys.modules\n"
+        "lazy_import.stand_in('colorsys')\n"
+        "import colorsys\n"
+        "print(type(colorsys).__name__, type(sys.modules['colorsys']).__name__)\n"
+        "print(colorsys.rgb_to_hsv(1.0, 0.0, 0.0)[2], type(sys.modules['colorsys']).__name__)\n"
+        "import colorsys as again\n"
+        "from colorsys import ONE_THIRD\n"
+        "print(again is sys.modules['colorsys'], colorsys.ONE_THIRD is again.ONE_THIRD is ONE_THIRD)\n"
+        "lazy_import.stand_in('os')\n"  # imported already: left alone
+        "print(type(sys.modules['os']).__name__)\n"
+        "lazy_import.stand_in('no_such_module_xj')\n"
+        "import no_such_module_xj\n"
+        "try:\n"
+        "    no_such_module_xj.x\n"
+        "except ImportError:\n"
+        "    print('ImportError')\n"
+    )
+    assert out == ["_StandIn", "_StandIn", "1.0", "module", "True", "True", "module", "ImportError"]
+
+
+def test_the_command_reads_and_typesets_without_running_inspect(tmp_path):
+    """What ``xjeditor export``'s typesetting child does (read the issue, typeset it), in
+    the command's process, with its caches warm: ``inspect`` stays a stand-in
+    (dataclasses imports it; jinja2, which uses it, runs only when the cache of
+    rendered page furniture is cold)."""
+    code = (
+        "import sys\n"
+        "from xjeditor import cli\n"
+        "cli._leave = lambda code: None\n"
+        f"sys.argv = ['xjeditor', 'info', {str(seeds_dir() / 'demo.xjb')!r}]\n"
+        "cli.entry()\n"
+        "from xjeditor.fileformat import load_issue\n"
+        "from xjeditor.render.export import typeset_issue\n"
+        f"typeset_issue(load_issue({str(seeds_dir() / 'demo.xjb')!r}))\n"
+        "print(type(sys.modules['inspect']).__name__)\n"
+    )
+    cache = str(tmp_path / "cache")
+    _python(code, XJEDITOR_CACHE_DIR=cache)
+    assert _python(code, XJEDITOR_CACHE_DIR=cache)[-1] == "_StandIn"

@@ -12,15 +12,24 @@ the first ``Image.open`` (or any other attribute) runs the module, once. (The st
 Python 3.11's lazy modules are not safe to wake from two threads at once: ``load``
 wakes one in the current thread, and code that hands a deferred module to threads
 calls it first.
+
+A lazy module is woken by the statement ``import name`` itself once it is in
+``sys.modules`` (the import system reads its spec), so it cannot defer a module that is
+imported that way and used only later. ``stand_in`` does: ``dataclasses`` imports
+``inspect`` (with ``ast``, ``dis`` and ``tokenize``, a tenth of the time a command takes
+to read an issue) for one call, made only for a class without a docstring. The
+``xjeditor`` command puts a stand-in for ``inspect`` in ``sys.modules``: a plain module
+object that imports the real one the first time any attribute is looked up in it, and
+then hands on every look-up. Whatever imports ``inspect`` after that gets the real one.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
+from _thread import allocate_lock
 from types import ModuleType
 
-__all__ = ["defer", "load"]
+__all__ = ["defer", "load", "stand_in"]
 
 
 def defer(name: str) -> ModuleType | None:
@@ -30,6 +39,8 @@ def defer(name: str) -> ModuleType | None:
     found = sys.modules.get(name)
     if found is not None:
         return found
+    import importlib.util
+
     spec = importlib.util.find_spec(name)  # imports the parent package, which is small
     if spec is None or spec.loader is None:
         return None
@@ -47,3 +58,37 @@ def load(module: ModuleType) -> ModuleType:
     """Run a deferred module now, in this thread (no effect on an ordinary one)."""
     getattr(module, "__name__")
     return module
+
+
+class _StandIn(ModuleType):
+    """What ``sys.modules`` holds for a module not imported yet (see ``stand_in``)."""
+
+    def __getattr__(self, attr: str):
+        return getattr(_wake(self), attr)
+
+
+_waking = allocate_lock()
+
+
+def _wake(stand: _StandIn) -> ModuleType:
+    with _waking:
+        real = stand.__dict__.get("_xj_real")
+        if real is None:
+            name = stand.__name__
+            if sys.modules.get(name) is stand:
+                del sys.modules[name]
+            try:
+                real = __import__(name)
+            except BaseException:
+                sys.modules.setdefault(name, stand)
+                raise
+            stand.__dict__["_xj_real"] = real
+    return real
+
+
+def stand_in(name: str) -> None:
+    """Put a stand-in for the top-level module ``name`` in ``sys.modules`` (nothing when
+    it is imported already): ``import name`` then costs nothing, and the module is
+    imported the first time an attribute is looked up in what that statement gave."""
+    if "." not in name and name not in sys.modules:
+        sys.modules[name] = _StandIn(name)

@@ -10,14 +10,19 @@ Exit codes: 0 success, 1 a check found errors (preflight), 2 bad input or bad ar
 
 from __future__ import annotations
 
-import argparse
 import builtins
-import importlib
 import os
 import sys
-from collections.abc import Sequence
 
 from .. import __version__
+
+# Nothing heavier is imported here: ``entry`` may fork before the arguments are parsed
+# (see ``export_child``), and what is imported before the fork is paid for by both
+# processes in turn. argparse, for one, is imported by ``build_parser``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 # Sub-command modules, in the order ``--help`` lists them.
 COMMANDS = ["open", "new", "info", "typeset", "export", "preflight", "render", "demo"]
@@ -27,14 +32,22 @@ class CliError(Exception):
     """A problem to report in one line, exit code 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2, no usage dump
-        self.exit(2, f"xjeditor: error: {message}\n")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # one clear line, exit 2, no usage dump
+            self.exit(2, f"xjeditor: error: {message}\n")
+
+    return _Parser
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that sub-command is imported (start-up time: the
     command modules pull in the file format, layouts and renderers)."""
+    import importlib
+
+    _Parser = _parser_class()
     parser = _Parser(prog="xjeditor", description="XJ Editor: 社区报排版 (Chinese community newspaper layout)")
     parser.add_argument("--version", action="version", version=f"xjeditor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -97,8 +110,24 @@ def entry() -> int:
     (``gc.freeze``: frozen objects are left out of its passes).
 
     Only here: a process that calls ``main`` and goes on (the tests) keeps all that.
+    So is the early start of ``xjeditor export``'s typesetting child, before the
+    arguments are parsed (``export_child.prestart``), and the stand-in for ``inspect``
+    (``lazy_import.stand_in``).
     """
-    code = main()
+    from ..lazy_import import stand_in
+
+    stand_in("inspect")  # imported by dataclasses, used only for undocumented classes
+    argv = sys.argv[1:]
+    if argv[:1] == ["export"]:
+        from .export_child import abandon_prestarted, prestart
+
+        prestart(argv[1:])
+        try:
+            code = main()
+        finally:
+            abandon_prestarted()  # (when export did not take it: a bad argument, say)
+    else:
+        code = main()
     _leave(code)
     import gc
 

@@ -4,7 +4,9 @@ Two processes share the work on a machine with more than one core. Starting the 
 writer costs about as much as typesetting a four-page issue: reportlab takes a good
 part of a tenth of a second to import, and the fonts and the output profile are opened
 before the first page is drawn. So once the issue file's bytes are in memory, the
-command forks. The child reads the issue from them, sends through a pipe what the writer
+command forks (``export_child``). The ``xjeditor`` command does that before it even
+parses its arguments (``cli.entry`` calls ``export_child.prestart``): the child needs
+only the issue file, and the parser is the parent's alone. The child reads the issue from them, sends through a pipe what the writer
 needs of it (``ExportFacts``: title, page count, pictures), typesets it (engine,
 layouts, furniture) and sends each display page as soon as every story on it is set.
 Meanwhile the parent imports and opens what the writer needs, then draws each page as
@@ -22,21 +24,20 @@ would report it.
 
 from __future__ import annotations
 
-import argparse
-import os
-import pickle
 import sys
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
+from .export_child import ChildFailed, take_prestarted, use_two_processes
+from .export_child import TypesetChild as _Child
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    import argparse
+    from collections.abc import Callable, Iterable
 
     from ..model import Issue
-    from ..render.export import ExportFacts
     from ..typeset.display import DisplayPage
 
 
@@ -75,136 +76,22 @@ def typeset_for_export(issue: Issue, on_page: Callable[[DisplayPage], None] | No
     return TypesetResult([] if on_page is not None else ts.pages, ts.warnings, overset)
 
 
-def use_two_processes() -> bool:
-    """Whether to typeset in a forked child while the writer starts up."""
-    if os.environ.get("XJEDITOR_NO_FORK", "") not in ("", "0"):
-        return False
-    return hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1
-
-
-class ChildFailed(Exception):
-    """The typesetting child stopped before sending everything."""
-
-
-# The pipe holds what the child sends while the parent is still starting the writer
-# (a display page pickles to some 50 kB; Linux pipes hold 64 kB unless asked for more).
-_PIPE_SIZE = 1 << 20
-
-
-class _Child:
-    """A forked process reading and typesetting the issue. It sends what the writer
-    needs of the issue (``facts()``), then the display pages (``pages()``, as they
-    come); then ``result`` holds its warnings and overset stories."""
-
-    def __init__(self, load: Callable[[], Issue]) -> None:
-        """``load`` gives the issue to typeset; the child calls it."""
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered twice
-            stream.flush()
-        read_fd, write_fd = os.pipe()
-        try:
-            import fcntl
-
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        except (ImportError, AttributeError, OSError):
-            pass  # a smaller pipe: the child waits for the parent to read, no more
-        self.pid = os.fork()
-        if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
-            status = 1
-            try:
-                os.close(read_fd)
-                with os.fdopen(write_fd, "wb") as out:
-                    def send(message: object) -> None:
-                        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-                        out.flush()
-
-                    issue = load()
-                    from ..render.export import ExportFacts
-
-                    send(ExportFacts.of(issue))
-                    send(typeset_for_export(issue, on_page=send))
-                status = 0
-                from .. import dataclass_cache
-                from ..typeset.fonts import save_learned_glyphs
-
-                dataclass_cache.save()  # the classes only the child made (file format, layouts)
-                save_learned_glyphs()  # the characters it looked up (atexit does not run here)
-            except BaseException:  # noqa: BLE001 - the parent typesets again and reports it
-                pass
-            finally:
-                os._exit(status)  # no atexit handlers, no stdio flush: they belong to the parent
-        os.close(write_fd)
-        self._src = os.fdopen(read_fd, "rb")
-        self.received: list[DisplayPage] = []
-        self.result: TypesetResult | None = None
-
-    def _receive(self) -> object:
-        try:
-            return pickle.load(self._src)
-        except Exception as exc:  # noqa: BLE001 - an end or damage: the parent does it all instead
-            raise ChildFailed(str(exc)) from None
-
-    def facts(self) -> ExportFacts:
-        """What the writer needs of the issue, once the child has read it. Raises
-        ``ChildFailed`` when the child sends something else or nothing (it could not
-        read the issue: the parent reads it and says why)."""
-        from ..render.export import ExportFacts
-
-        message = self._receive()
-        if not isinstance(message, ExportFacts):
-            raise ChildFailed(f"unexpected message {type(message).__name__}")
-        return message
-
-    def pages(self) -> Iterator[DisplayPage]:
-        """The display pages, in order, each as soon as the child has sent it; then
-        ``result`` is set (with these pages). Raises ``ChildFailed`` when the child
-        stops short or sends something else."""
-        from ..typeset.display import DisplayPage
-
-        try:
-            while True:
-                message = self._receive()
-                if isinstance(message, DisplayPage):
-                    self.received.append(message)
-                    yield message
-                elif isinstance(message, TypesetResult):
-                    break
-                else:
-                    raise ChildFailed(f"unexpected message {type(message).__name__}")
-        finally:
-            self._src.close()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if status != 0:
-            raise ChildFailed(f"exit status {status}")
-        message.pages = self.received
-        self.result = message
-
-    def abandon(self) -> None:
-        """Stop the child and reap it (the parent is leaving early, or gave up on it)."""
-        self._src.close()
-        if not self.pid:
-            return
-        try:
-            os.kill(self.pid, 9)
-        except OSError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        self.pid = 0
-
-
 def run(args: argparse.Namespace) -> int:
     from . import CliError
 
     if args.bleed is not None and not 0 <= args.bleed <= 10:
         raise CliError(f"--bleed {args.bleed}: expected 0 to 10 mm")
-    try:
-        with open(args.file, "rb") as f:
-            data: bytes | None = f.read()
-    except OSError:
-        data = None
+    early = take_prestarted(args.file)  # a child started before the arguments were parsed
+    data: bytes | None
+    if early is not None:
+        data, child = early
+    else:
+        child = None
+        try:
+            with open(args.file, "rb") as f:
+                data = f.read()
+        except OSError:
+            data = None
 
     def load() -> Issue:
         from .common import open_issue
@@ -216,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
     # The fork comes before the issue is read: the child reads it (the file format's
     # modules and the issue's checks) and sends the writer what it needs of it.
-    child = _Child(load) if data is not None and use_two_processes() else None
+    if child is None and data is not None and use_two_processes():
+        child = _Child(load)
     issue: Issue | None = None
     try:
         # The writer's start-up, while the child reads and typesets: imports, fonts,
