@@ -21,6 +21,8 @@ to read an issue) for one call, made only for a class without a docstring. The
 ``xjeditor`` command puts a stand-in for ``inspect`` in ``sys.modules``: a plain module
 object that imports the real one the first time any attribute is looked up in it, and
 then hands on every look-up. Whatever imports ``inspect`` after that gets the real one.
+It does the same for a few more modules that the standard library imports in case they
+are needed and an export never needs (``cli.UNUSED_MODULES``).
 """
 
 from __future__ import annotations
@@ -86,9 +88,21 @@ def _wake(stand: _StandIn) -> ModuleType:
     return real
 
 
-def stand_in(name: str) -> None:
-    """Put a stand-in for the top-level module ``name`` in ``sys.modules`` (nothing when
-    it is imported already): ``import name`` then costs nothing, and the module is
-    imported the first time an attribute is looked up in what that statement gave."""
-    if "." not in name and name not in sys.modules:
-        sys.modules[name] = _StandIn(name)
+def stand_in(*names: str) -> None:
+    """Put a stand-in for each top-level module ``name`` in ``sys.modules`` (nothing when
+    it is imported already, or cannot be found: an ``import`` of it must still fail):
+    ``import name`` then costs nothing, and the module is imported the first time an
+    attribute is looked up in what that statement gave."""
+    for name in names:
+        if "." not in name and name not in sys.modules and _findable(name):
+            sys.modules[name] = _StandIn(name)
+
+
+def _findable(name: str) -> bool:
+    """Whether the import system would find the top-level module ``name`` (without
+    importing ``importlib.util``, a few milliseconds of start-up)."""
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        if find_spec is not None and find_spec(name, None) is not None:
+            return True
+    return False

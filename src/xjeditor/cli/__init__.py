@@ -96,6 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+# Standard modules imported at start-up by others "in case" and not used by a command
+# such as export, left as stand-ins until first used (lazy_import.stand_in): inspect
+# (dataclasses, for undocumented classes; with ast, dis and tokenize), ipaddress
+# (urllib.parse, for bracketed hosts), textwrap (argparse's help, reportlab), bz2 and
+# lzma (shutil, zipfile: for those compressions). The tests check that an export leaves
+# them asleep with its caches warm.
+UNUSED_MODULES = ("inspect", "ipaddress", "textwrap", "bz2", "lzma")
+
+
 def entry() -> int:
     """The ``xjeditor`` command (the console script and ``python -m xjeditor``): ``main``,
     then a quick way out of the interpreter.
@@ -116,7 +125,7 @@ def entry() -> int:
     """
     from ..lazy_import import stand_in
 
-    stand_in("inspect")  # imported by dataclasses, used only for undocumented classes
+    stand_in(*UNUSED_MODULES)
     argv = sys.argv[1:]
     if argv[:1] == ["export"]:
         from .export_child import abandon_prestarted, prestart
