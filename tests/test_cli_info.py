@@ -208,3 +208,28 @@ def test_the_command_keeps_what_its_atexit_handlers_save(tmp_path):
     assert proc.stdout.strip().splitlines()[-1] == f"wrote {out} (4 pages)"
     assert out.read_bytes().rstrip().endswith(b"%%EOF")
     assert len(list((cache / "glyphs").iterdir())) == 4  # the four bundled faces the demo uses
+
+
+def test_one_shot_commands_run_without_the_cycle_collector(monkeypatch, capsys):
+    """``entry`` switches the cycle collector off while a command that runs once runs
+    (``ONE_SHOT_COMMANDS``), and on again if the process goes on."""
+    import gc
+
+    from xjeditor.cli import entry
+
+    seen = []
+    real_main = cli.main
+
+    def spy(argv=None):
+        seen.append(gc.isenabled())
+        return real_main(argv)
+
+    monkeypatch.setattr(cli, "main", spy)
+    monkeypatch.setattr(cli, "_leave", lambda code: None)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    assert gc.isenabled()
+    for argv, collecting in ((["info", str(seeds_dir() / "demo.xjb")], False), (["--version"], True)):
+        monkeypatch.setattr(sys, "argv", ["xjeditor", *argv])
+        assert entry() == 0
+        assert seen.pop() is collecting and gc.isenabled()
+    capsys.readouterr()
