@@ -18,9 +18,12 @@ import importlib.util
 import marshal
 import threading
 from types import CodeType
-from typing import Any
 
 from . import paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["dataclass", "field"]
 

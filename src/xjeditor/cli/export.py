@@ -27,12 +27,12 @@ from __future__ import annotations
 import sys
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
 from .export_child import ChildFailed, take_prestarted, use_two_processes
 from .export_child import TypesetChild as _Child
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Iterable

@@ -9,10 +9,13 @@ import os
 import sys
 import unicodedata
 from collections import Counter
-from typing import Any
 
 from ..fileformat import IssueFileError, load_issue_with_hash
 from ..model import ImageAsset, Issue
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FRAME_KINDS = ("text", "image", "rule", "box")
 

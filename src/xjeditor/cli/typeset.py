@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from ..model.units import mm_to_pt
 from . import CliError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PUNCT_CHOICES = ("house", "gb", "full", "kaiming", "banjiao")
 

@@ -22,7 +22,6 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, NoReturn
 
 from ..model import (
     CMYK,
@@ -50,6 +49,10 @@ from ..model import (
     TextFrame,
 )
 from .errors import SchemaError, UnsupportedFormatVersionError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 #: The format version this code writes (and the newest it reads).
 FORMAT_VERSION = 1

@@ -26,7 +26,6 @@ import re
 import stat
 import zipfile
 from pathlib import Path
-from typing import IO, Any
 
 from ..model import Issue
 from . import schema
@@ -46,6 +45,10 @@ from .errors import (
     UnsavableIssueError,
     with_path,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 ISSUE_MEMBER = "issue.json"
 

@@ -33,9 +33,12 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from .. import __version__, paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Changes when the layout of the cache files changes.
 FORMAT = 1

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DIGITS = "零一二三四五六七八九"
 DIGITS_O = "〇一二三四五六七八九"  # the written-out-year style uses 〇 for zero

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any
 
 from ..model import (
     BLACK,
@@ -31,6 +30,10 @@ from ..model import (
 )
 from .errors import LayoutValueError
 from .spec import Layout, _save_caches, load_layout, render_template
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FURNITURE_PREFIX = "_"
 

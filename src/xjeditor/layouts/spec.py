@@ -30,7 +30,6 @@ import re
 import threading
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..dataclass_cache import dataclass
@@ -51,7 +50,10 @@ from . import caches
 from .cnformat import FILTERS
 from .errors import LayoutError, LayoutFileError, LayoutTemplateError, LayoutValueError, UnknownLayoutError
 
+TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
 if TYPE_CHECKING:  # jinja2 is imported when a template is compiled or rendered
+    from typing import Any
+
     import jinja2
 
 #: Live content keeps at least this far inside the trim (spec R41).

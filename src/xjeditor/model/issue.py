@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import field
 from enum import StrEnum
-from typing import Union
 
 from ..dataclass_cache import dataclass
 from .image import ImageAsset
@@ -105,7 +104,7 @@ class BoxFrame:
     kind: str = field(default="box", init=False)
 
 
-Frame = Union[TextFrame, ImageFrame, RuleFrame, BoxFrame]
+Frame = TextFrame | ImageFrame | RuleFrame | BoxFrame
 
 
 class PageKind(StrEnum):

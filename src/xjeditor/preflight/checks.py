@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import field
-from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
 from ..model import Frame, ImageFrame, Issue, RuleFrame, TextFrame
 from .findings import Finding, Severity, sort_key
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from ..render.export import Typeset
     from ..typeset.display import ImagePlacement

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..dataclass_cache import dataclass
 from ..model import ImageAsset
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     # The engine is imported when an issue is typeset: a process that only writes a
     # display list typeset elsewhere (cli/export.py) does without it, and without the

@@ -27,7 +27,6 @@ import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, Protocol
 
 from .. import lazy_import
 
@@ -88,11 +87,14 @@ class Finding:
     ref: str = ""
 
 
-class _RegistryLike(Protocol):  # pragma: no cover - typing only
-    def path(self, key: str) -> Path: ...
+TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+if TYPE_CHECKING:
+    from typing import BinaryIO, Protocol
 
+    class _RegistryLike(Protocol):
+        def path(self, key: str) -> Path: ...
 
-FontResolver = Callable[[str], "str | Path | tuple[str | Path, int]"] | _RegistryLike
+    FontResolver = Callable[[str], "str | Path | tuple[str | Path, int]"] | _RegistryLike
 
 
 def _num(v: float, decimals: int = 3) -> str:

@@ -20,10 +20,13 @@ made with comments, which the export never does) goes through ``getpdfdata``.
 from __future__ import annotations
 
 import os
-from typing import BinaryIO
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # A stream's data is written apart from its dictionary from this size on: smaller data
 # costs less to join than to write in a call of its own.

@@ -18,14 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import field, replace
-from typing import Any
 
 from ..dataclass_cache import dataclass
 from ..model.styles import Align, Kinsoku, ParagraphStyle, PunctStyle
 from .linebreak import FORCED, HANG, break_lines, fix_orphan, place_line
-from .metrics import FontMetrics, SyntheticMetrics
+from .metrics import SyntheticMetrics
 from .punct import HOUSE_STYLE, PROFILES, profile
 from .segment import prepare
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .metrics import FontMetrics
 
 __all__ = ["Run", "ComposeOptions", "Segment", "ComposedLine", "ComposedParagraph",
            "compose_paragraph", "compose_text", "clear_cache", "HOUSE_STYLE"]

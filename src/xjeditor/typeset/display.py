@@ -10,7 +10,6 @@ Glyph runs are positioned by their baseline.
 from __future__ import annotations
 
 from dataclasses import field
-from typing import Union
 
 from ..dataclass_cache import dataclass
 from ..model.styles import BLACK, CMYK
@@ -85,7 +84,7 @@ class ImagePlacement:
     frame: str = ""  # frame id
 
 
-Item = Union[GlyphRun, Rule, Box, ImagePlacement]
+Item = GlyphRun | Rule | Box | ImagePlacement
 
 
 @dataclass

@@ -13,7 +13,11 @@ from ..dataclass_cache import dataclass
 from ..model import BoxFrame, FitMode, ImageFrame, Issue, RuleFrame, mm_to_pt, pt_to_mm
 from .display import Box, DisplayPage, ImagePlacement, Item, Rule
 from .imagesize import image_size_px
-from .story import FontSource, StoryLayout, layout_caption, layout_story
+from .story import StoryLayout, layout_caption, layout_story
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .story import FontSource
 
 PLACEHOLDER_ASPECT = 1.5  # width / height assumed for an empty image frame's content
 

@@ -7,28 +7,46 @@ The composer never opens a font file: it asks a ``FontMetrics`` for advance widt
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
 
 
-@runtime_checkable
-class FontMetrics(Protocol):
-    """Advance widths and vertical metrics of one font, in em."""
+def _font_metrics_protocol() -> type:
+    from typing import Protocol, runtime_checkable
 
-    name: str
-    ascent: float  # em above the baseline (positive)
-    descent: float  # em below the baseline (positive)
+    @runtime_checkable
+    class FontMetrics(Protocol):
+        """Advance widths and vertical metrics of one font, in em."""
 
-    def advance(self, ch: str) -> float:
-        """Advance width of one character in em; a character the font lacks gets the
-        width of the font's .notdef glyph (callers check ``has_glyph`` to report 缺字)."""
-        ...
+        name: str
+        ascent: float  # em above the baseline (positive)
+        descent: float  # em below the baseline (positive)
 
-    def has_glyph(self, ch: str) -> bool: ...
+        def advance(self, ch: str) -> float:
+            """Advance width of one character in em; a character the font lacks gets the
+            width of the font's .notdef glyph (callers check ``has_glyph`` to report 缺字)."""
+            ...
 
-    def missing(self, text: str) -> list[str]:
-        """The distinct characters of ``text`` the font has no glyph for, in first-seen
-        order; whitespace and control characters are never reported."""
-        ...
+        def has_glyph(self, ch: str) -> bool: ...
+
+        def missing(self, text: str) -> list[str]:
+            """The distinct characters of ``text`` the font has no glyph for, in first-seen
+            order; whitespace and control characters are never reported."""
+            ...
+
+    FontMetrics.__module__ = __name__
+    return FontMetrics
+
+
+if TYPE_CHECKING:
+    FontMetrics = _font_metrics_protocol()
+else:
+    def __getattr__(name: str):
+        # ``FontMetrics`` is made on first use: a Protocol needs the typing module, which
+        # the commands (and the engine) otherwise do without.
+        if name == "FontMetrics":
+            value = globals()["FontMetrics"] = _font_metrics_protocol()
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SyntheticMetrics:

@@ -26,10 +26,13 @@ import re
 import weakref
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import Any
 
 from .charclass import BLANK_RIGHT_CLASSES, classify, prohibited_regexes
 from .punct import SHRINK_LEVEL, PunctProfile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Units longer than one character (R5, R6).
 # Dashes and ellipses pair up from the left; an odd one joins the last pair.

@@ -19,7 +19,6 @@ import re
 from itertools import repeat
 from collections.abc import Callable, Sequence
 from dataclasses import field, replace
-from typing import Protocol
 
 from ..dataclass_cache import dataclass
 from ..model import (
@@ -36,15 +35,19 @@ from ..model import (
 from .compose import ComposedParagraph, ComposeOptions, Run, compose_paragraph
 from .display import Box, GlyphRun, ImagePlacement, Item
 from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns, grid_warnings, leading_warnings
-from .metrics import FontMetrics
 
+TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class FontSource(Protocol):
-    """What story composition needs from the font registry (FontRegistry is one)."""
+    from .metrics import FontMetrics
 
-    def metrics(self, key: str) -> FontMetrics: ...
+    class FontSource(Protocol):
+        """What story composition needs from the font registry (FontRegistry is one)."""
 
-    def fallbacks(self, key: str) -> list[str]: ...
+        def metrics(self, key: str) -> FontMetrics: ...
+
+        def fallbacks(self, key: str) -> list[str]: ...
 
 
 # --------------------------------------------------------------------------- copyfit
