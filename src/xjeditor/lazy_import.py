@@ -28,7 +28,7 @@ are needed and an export never needs (``cli.UNUSED_MODULES``).
 from __future__ import annotations
 
 import sys
-from _thread import allocate_lock
+from _thread import RLock
 from types import ModuleType
 
 __all__ = ["defer", "load", "stand_in"]
@@ -69,7 +69,7 @@ class _StandIn(ModuleType):
         return getattr(_wake(self), attr)
 
 
-_waking = allocate_lock()
+_waking = RLock()  # (re-entrant: a module woken may wake another while it runs)
 
 
 def _wake(stand: _StandIn) -> ModuleType:

@@ -108,3 +108,27 @@ def test_a_new_file_gets_the_same_bytes_with_its_room_reserved(resolver, tmp_pat
             os.close(fd)
         assert path.read_bytes() == reference and n == len(reference)
     assert reserved == [len(reference)] * 2
+
+
+def test_a_path_is_written_through_a_new_file_beside_it(resolver, tmp_path, monkeypatch):
+    """``render_pdf`` to a path: a new file gets mode 0644, one written over keeps its
+    mode, and no temporary file is left, also when writing fails (the old file stays)."""
+    import stat
+
+    target = tmp_path / "out.pdf"
+    RP.render_pdf(T.sample_pages(), target, fonts=resolver, pdfx=False)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644 and target.read_bytes().startswith(b"%PDF-")
+    os.chmod(target, 0o640)
+    first = target.read_bytes()
+    RP.render_pdf(T.sample_pages(), target, fonts=resolver, pdfx=False)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_bytes() == first
+
+    def broken(canvas, fd):
+        os.write(fd, b"%PDF-half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(RP, "write_document_file", broken)
+    with pytest.raises(OSError):
+        RP.render_pdf(T.sample_pages(), target, fonts=resolver, pdfx=False)
+    assert target.read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf"]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -733,6 +732,21 @@ def _deflate_contents(contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
         stream.content = packed
 
 
+def _new_temporary(target: Path) -> tuple[int, str]:
+    """A new file beside ``target`` for writing it (what ``tempfile.mkstemp`` does: a
+    random name, created exclusively, readable by the owner only). The ``tempfile``
+    module is not imported for it: with the ``random`` module it needs, a few
+    milliseconds of every export's start-up."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
@@ -768,7 +782,7 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
         write_document(canvas, out)
         return findings
     target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _new_temporary(target)
     try:
         try:
             os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
