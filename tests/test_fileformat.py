@@ -798,3 +798,25 @@ def test_sample_is_the_issue_the_brief_describes():
     kinds = {p.kind for s in issue.stories.values() for p in s.parts}
     assert {PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE, PartKind.BYLINE, PartKind.PARAGRAPH,
             PartKind.SUBHEAD, PartKind.PHOTO} <= kinds
+
+
+def test_a_new_file_beside_a_target_never_takes_an_existing_name(tmp_path, monkeypatch):
+    """``paths.new_file_beside`` (the temporary file of a save and of an export): a
+    random hidden name beside the target, created exclusively; a name that is taken is
+    drawn again, and after a hundred taken names it gives up."""
+    import itertools
+
+    from xjeditor import paths
+
+    target = tmp_path / "issue.xjb"
+    taken = tmp_path / f".issue.xjb.{'00' * 6}.tmp"
+    taken.write_bytes(b"someone else's")
+    draws = itertools.chain([bytes(6)] * 3, itertools.repeat(b"\x01" * 6))
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    fd, tmp = paths.new_file_beside(target)
+    os.close(fd)
+    assert tmp == tmp_path / f".issue.xjb.{'01' * 6}.tmp" and tmp.read_bytes() == b""
+    assert taken.read_bytes() == b"someone else's"
+    monkeypatch.setattr(os, "urandom", lambda n: bytes(6))
+    with pytest.raises(FileExistsError):
+        paths.new_file_beside(target)

@@ -53,6 +53,23 @@ def user_cache_dir(kind: str) -> Path | None:
     return base / "xjeditor" / kind
 
 
+def new_file_beside(target: Path, mode: int = 0o666) -> tuple[int, Path]:
+    """A new, empty file in ``target``'s folder, to be written and then renamed over
+    ``target``: a random hidden name, created exclusively (never an existing file or a
+    link), ``mode`` less the umask. Gives the file descriptor (open for writing) and the
+    path. (What ``tempfile.mkstemp`` does, without importing ``tempfile`` and ``random``,
+    a few milliseconds of a command's start-up.)"""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    for _ in range(100):
+        candidate = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(candidate, flags, mode), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "cannot create a temporary file", str(target.parent))
+
+
 def write_cache_file(path: Path, data: bytes) -> None:
     """Write a cache file atomically (a reader never sees half of one); a cache that
     cannot be written is silently skipped, it only costs time."""

@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from ..model import Issue
+from ..paths import new_file_beside
 from . import schema
 from .errors import (
     DamagedArchiveError,
@@ -146,21 +147,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except OSError:
         mode = None
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     tmp: Path | None = None
-    import secrets  # here: reading an issue (every command) needs no random names
-
     try:
-        for _ in range(100):
-            candidate = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-            try:
-                fd = os.open(candidate, flags, 0o666)
-            except FileExistsError:
-                continue
-            tmp = candidate
-            break
-        else:
-            raise FileExistsError(17, "cannot create a temporary file")
+        fd, tmp = new_file_beside(target)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -36,6 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..dataclass_cache import dataclass
 from ..model import CMYK, ImageAsset, mm_to_pt
+from ..paths import new_file_beside
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .deflate import deflate_all
 from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream
@@ -732,21 +733,6 @@ def _deflate_contents(contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
         stream.content = packed
 
 
-def _new_temporary(target: Path) -> tuple[int, str]:
-    """A new file beside ``target`` for writing it (what ``tempfile.mkstemp`` does: a
-    random name, created exclusively, readable by the owner only). The ``tempfile``
-    module is not imported for it: with the ``random`` module it needs, a few
-    milliseconds of every export's start-up."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(tmp, flags, 0o600), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {target}")
-
-
 def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
@@ -782,7 +768,7 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
         write_document(canvas, out)
         return findings
     target = Path(out)
-    fd, tmp = _new_temporary(target)
+    fd, tmp = new_file_beside(target, 0o600)
     try:
         try:
             os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
