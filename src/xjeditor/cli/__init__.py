@@ -23,6 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from types import SimpleNamespace
 
 # Sub-command modules, in the order ``--help`` lists them.
 COMMANDS = ["open", "new", "info", "typeset", "export", "preflight", "render", "demo"]
@@ -62,14 +63,33 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _plain_export(argv: list[str]) -> SimpleNamespace | None:
+    """The arguments of a plain ``xjeditor export`` command line, as the parser would
+    give them, without building it (see ``export_child.plain_export_args``); else None."""
+    if argv[:1] != ["export"]:
+        return None
+    from .export_child import plain_export_args
+
+    values = plain_export_args(argv[1:])
+    if values is None:
+        return None
+    from types import SimpleNamespace
+
+    from .export import run
+
+    return SimpleNamespace(command="export", func=run, **values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:  # answered without importing every command
         print(f"xjeditor {__version__}")
         return 0
-    first = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(first if first in COMMANDS and "-h" not in argv and "--help" not in argv else None)
-    args = parser.parse_args(argv)
+    args: argparse.Namespace | SimpleNamespace | None = _plain_export(argv)
+    if args is None:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        parser = build_parser(first if first in COMMANDS and "-h" not in argv and "--help" not in argv else None)
+        args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         from .demo import has_display
 
