@@ -121,12 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 # (dataclasses, for undocumented classes; with ast, dis and tokenize), ipaddress
 # (urllib.parse, for bracketed hosts), textwrap (argparse's help, reportlab), bz2 and
 # lzma (shutil, zipfile: for those compressions), tempfile (reportlab, for files it
-# never makes for us; with random). The tests check that an export leaves
-# them asleep with its caches warm. Nor does a command import typing (some 4 ms): the
-# project's modules import it for type checkers only (``TYPE_CHECKING = False``, then
-# ``if TYPE_CHECKING:``); the one Protocol that isinstance() may ask about at run time,
-# ``typeset.metrics.FontMetrics``, is made on first use.
-UNUSED_MODULES = ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile")
+# never makes for us; with random), shutil (zipfile, for extracting to files),
+# unicodedata (typeset.fonts, to tell control characters among those a font lacks).
+# The tests check that an export leaves them asleep with its caches warm. Nor does a
+# command import typing (some 4 ms): the project's modules import it for type checkers
+# only (``TYPE_CHECKING = False``, then ``if TYPE_CHECKING:``); the one Protocol that
+# isinstance() may ask about at run time, ``typeset.metrics.FontMetrics``, is made on
+# first use.
+UNUSED_MODULES = ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile", "shutil", "unicodedata")
 
 # Commands that run once and leave, without a window. What they make lives until they
 # leave anyway (the issue, display lists, fonts, reportlab's document), so the cycle
