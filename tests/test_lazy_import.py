@@ -99,3 +99,30 @@ def test_no_stand_in_for_a_module_that_does_not_exist():
         "    print('ImportError')\n"
     )
     assert out == ["False", "_StandIn", "ImportError"]
+
+
+def test_the_writer_hashes_without_openssl(tmp_path):
+    """The export's writer has hashlib use CPython's own hash functions (loading
+    OpenSSL's costs more than its hashing); they give the same digests, and the PDF is
+    the same as one written with OpenSSL's."""
+    demo = str(seeds_dir() / "demo.xjb")
+    code = (
+        "import sys\n"
+        "from xjeditor import cli\n"
+        "cli._leave = lambda code: None\n"
+        f"sys.argv = ['xjeditor', 'export', {demo!r}, '-o', sys.argv[1]]\n"
+        "cli.entry()\n"
+        "import hashlib\n"
+        "print(sys.modules.get('_hashlib', 'absent'), hashlib.sha256(b'abc').hexdigest()[:12])\n"
+    )
+    plain = tmp_path / "plain.pdf"
+    proc = subprocess.run([sys.executable, "-c", "import hashlib\n" + code, str(plain)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "XJEDITOR_NO_FORK": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2] != "None"  # hashlib was imported first: OpenSSL's, as usual
+    own = tmp_path / "own.pdf"
+    proc = subprocess.run([sys.executable, "-c", code, str(own)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "XJEDITOR_NO_FORK": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2:] == ["None", "ba7816bf8f01"]
+    assert own.read_bytes() == plain.read_bytes()

@@ -77,6 +77,18 @@ def typeset_for_export(issue: Issue, on_page: Callable[[DisplayPage], None] | No
     return TypesetResult([] if on_page is not None else ts.pages, ts.warnings, overset)
 
 
+def _hashes_without_openssl() -> None:
+    """Have ``hashlib`` use CPython's own hash functions in this process, not OpenSSL's,
+    unless it is imported already. Loading OpenSSL's library costs a process some 10M
+    instructions (2-3 ms) at start and half a millisecond at exit: more than all the
+    hashing the writer does (MD5 of the page contents for reportlab's document ID,
+    BLAKE2 for the keys of its caches: CPython's MD5 and BLAKE2 are as fast as
+    OpenSSL's). The typesetting child, which checks the issue's pictures with SHA-256,
+    has forked before this."""
+    if "hashlib" not in sys.modules:
+        sys.modules.setdefault("_hashlib", None)  # (import _hashlib then fails, and hashlib falls back)
+
+
 def run(args: argparse.Namespace) -> int:
     from . import CliError
 
@@ -110,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         # The writer's start-up, while the child reads and typesets: imports, fonts,
         # output profile.
+        _hashes_without_openssl()
         from ..render.export import ExportFacts, shared_registry, write_pdf
         from ..render.pdf import FontEmbedError
         from ..render.pdfx import default_output_intent

@@ -182,7 +182,7 @@ def output_profile_path() -> Path:
 @functools.cache
 def _profile_digest(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        return hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest()
     except OSError:
         return "none"
 
