@@ -147,7 +147,7 @@ def test_the_package_gives_every_public_name_of_its_modules():
 
     import xjeditor.model as model
 
-    for where in ("image", "issue", "story", "styles", "units"):
+    for where in ("color", "image", "issue", "story", "styles", "units"):
         module = importlib.import_module(f"xjeditor.model.{where}")
         for name, value in vars(module).items():
             if name.startswith("_") or inspect.ismodule(value):
@@ -162,8 +162,9 @@ def test_the_package_gives_every_public_name_of_its_modules():
 
 
 def test_drawing_needs_only_the_colours_units_and_pictures_of_the_model():
-    """What the PDF writer imports of the model leaves the issue's classes alone."""
+    """What the PDF writer imports of the model leaves the issue's classes and the
+    styles alone."""
     code = ("import sys, xjeditor.render.pdf, xjeditor.render.export;"
             "print(sorted(m for m in sys.modules if m.startswith('xjeditor.model.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['xjeditor.model.image', 'xjeditor.model.styles', 'xjeditor.model.units']"
+    assert out.strip() == "['xjeditor.model.color', 'xjeditor.model.image', 'xjeditor.model.units']"

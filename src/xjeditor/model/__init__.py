@@ -17,8 +17,9 @@ _WHERE = {
                      "RuleFrame", "TextFrame"), "issue"),
     **dict.fromkeys(("DEFAULT_PART_STYLE", "HEADLINE_KINDS", "PART_LABELS", "PartKind", "Span", "Story",
                      "StoryPart"), "story"),
-    **dict.fromkeys(("BLACK", "CMYK", "FONT_ROLE_LABELS", "WHITE", "Align", "CharacterStyle", "FontRole",
-                     "Kinsoku", "ParagraphStyle", "PunctStyle", "StyleSheet", "default_stylesheet"), "styles"),
+    **dict.fromkeys(("BLACK", "CMYK", "WHITE"), "color"),
+    **dict.fromkeys(("FONT_ROLE_LABELS", "Align", "CharacterStyle", "FontRole", "Kinsoku", "ParagraphStyle",
+                     "PunctStyle", "StyleSheet", "default_stylesheet"), "styles"),
     **dict.fromkeys(("MM_PER_INCH", "MM_PER_PT", "PT_PER_INCH", "ZIHAO", "describe_size", "mm_to_pt", "pt_to_mm", "pt_to_zihao", "zihao_to_pt"), "units"),
 }
 

@@ -12,7 +12,8 @@ from enum import StrEnum
 from ..dataclass_cache import dataclass
 from .image import ImageAsset
 from .story import Story
-from .styles import BLACK, CMYK, StyleSheet, default_stylesheet
+from .color import BLACK, CMYK
+from .styles import StyleSheet, default_stylesheet
 
 
 @dataclass

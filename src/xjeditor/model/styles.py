@@ -1,4 +1,4 @@
-"""Paragraph and character styles, colours and font roles.
+"""Paragraph and character styles and font roles (and, from ``model.color``, colours).
 
 Styles are plain data. Fonts are named by *role* (the four newspaper faces) or by a
 family name the user picked; the typesetter's font registry resolves them to files.
@@ -10,6 +10,7 @@ from dataclasses import field
 from enum import StrEnum
 
 from ..dataclass_cache import dataclass
+from .color import BLACK as BLACK, CMYK as CMYK, WHITE as WHITE  # (here too, as before model.color)
 
 
 class FontRole(StrEnum):
@@ -53,35 +54,6 @@ class Kinsoku(StrEnum):
     BASIC = "basic"
     GB = "gb"
     STRICT = "strict"
-
-
-@dataclass(frozen=True)
-class CMYK:
-    """A process colour, each channel 0..1."""
-
-    c: float = 0.0
-    m: float = 0.0
-    y: float = 0.0
-    k: float = 1.0
-
-    def __post_init__(self) -> None:
-        for name in ("c", "m", "y", "k"):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"CMYK channel {name}={v} is outside 0..1")
-
-    @property
-    def is_registration_black(self) -> bool:
-        """Four-colour black (rich black) text is a print fault (spec R44)."""
-        return self.c > 0.5 and self.m > 0.5 and self.y > 0.5 and self.k > 0.5
-
-    @property
-    def total_ink(self) -> float:
-        return (self.c + self.m + self.y + self.k) * 100.0
-
-
-BLACK = CMYK(0.0, 0.0, 0.0, 1.0)
-WHITE = CMYK(0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import field
 
 from ..dataclass_cache import dataclass
-from ..model.styles import BLACK, CMYK
+from ..model.color import BLACK, CMYK
 
 
 @dataclass(slots=True)
