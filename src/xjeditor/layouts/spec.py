@@ -63,15 +63,36 @@ MAX_BLEED_MM = 10.0
 #: A column may differ from a whole number of body characters by this many em.
 WHOLE_CHAR_TOLERANCE = 0.01
 _EPS = 1e-6
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+class _Pattern:
+    """A regular expression compiled when first used. The layouts come from a cache
+    (``layouts.caches``) in all but the first command after they change, and that never
+    parses a layout file: compiling these at import cost each command about a
+    millisecond for nothing."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:  # match, fullmatch, ...
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self._source)
+        return getattr(compiled, name)
+
+
+_ID = _Pattern(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 # --------------------------------------------------------------------------------------
 # where things are in the file (tomllib keeps no positions)
 # --------------------------------------------------------------------------------------
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$""")
+_HEADER = _Pattern(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = _Pattern(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$""")
 
 
 class _Locator:
@@ -241,7 +262,7 @@ class _Reader:
 # lengths: "16 lines", "3 cols + 1 gutter", "rest - 2 mm", 12.5 (mm)
 # --------------------------------------------------------------------------------------
 
-_TERM = re.compile(
+_TERM = _Pattern(
     r"\s*([+-])?\s*(?:(\d+(?:\.\d+)?|\.\d+)\s*(mm|pt|em|lines?|cols?|columns?|gutters?)?|(full|rest))\s*"
 )
 
