@@ -6,7 +6,8 @@ part of a tenth of a second to import, and the fonts and the output profile are 
 before the first page is drawn. So once the issue file's bytes are in memory, the
 command forks (``export_child``). The ``xjeditor`` command does that before it even
 parses its arguments (``cli.entry`` calls ``export_child.prestart``): the child needs
-only the issue file, and the parser is the parent's alone. The child reads the issue
+only the issue file, and the parser (where a plain scan of the arguments does not stand
+in for it) is the parent's alone. The child reads the issue
 from the file's bytes, sends through a pipe what the writer needs of it
 (``ExportFacts``: title, page count, pictures), typesets it (engine, layouts,
 furniture) and sends each display page as soon as every story on it is set.

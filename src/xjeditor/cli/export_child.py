@@ -5,12 +5,12 @@ it (``ExportFacts``), typesets it and sends each display page as soon as it is s
 
 ``prestart`` starts that child at the very beginning of the ``xjeditor`` command, before
 the command line is parsed: the child has no use for the parser (argparse and the
-sub-commands' modules, a tenth of the time before the first page is set), and the parent
-parses while the child reads the issue. The issue file is found in the arguments by
-``plain_export_args``, a plain scan that knows the export's options (and, for a plain
-command line, stands in for the parser); ``export`` then takes the child only when the
-command's file is the same (``take_prestarted``), and otherwise stops it and goes on as
-without it. A scan that is wrong costs time, never the result.
+sub-commands' modules, a tenth of the time before the first page is set). The issue
+file is found in the arguments by ``plain_export_args``, a plain scan that knows the
+export's options (and, for a plain command line, stands in for the parser); ``export``
+then takes the child only when the command's file is the same (``take_prestarted``),
+and otherwise stops it and goes on as without it. A scan that is wrong costs time, never
+the result.
 
 This module imports nothing that the command would not import anyway before the fork
 (not even ``typing``): whatever is imported before the fork is imported by one process
