@@ -122,3 +122,28 @@ def test_the_writer_hashes_without_openssl(tmp_path):
     assert export(plain, first="import hashlib\n")[-2] == "False"  # imported first: OpenSSL's, as usual
     assert export(own)[-2:] == ["True", "ba7816bf8f01"]
     assert own.read_bytes() == plain.read_bytes()
+
+
+def test_the_child_of_a_small_issue_hashes_without_openssl(tmp_path):
+    """The typesetting child checks the pictures' SHA-256 with CPython's own code when
+    the issue file is small (sooner done than OpenSSL is loaded), with OpenSSL's when it
+    is not; the issue read is the same either way."""
+    demo = str(seeds_dir() / "demo.xjb")
+
+    def child_reads(limit: str) -> list[str]:
+        return _python(
+            "import sys\n"
+            "from xjeditor.cli import export_child as ec\n"
+            f"ec.SMALL_ISSUE_BYTES = {limit}\n"
+            "ec.use_two_processes = lambda: True\n"
+            "class InProcess:\n"  # the child's work, without the fork
+            "    def __init__(self, load):\n"
+            "        self.issue = load()\n"
+            "ec.TypesetChild = InProcess\n"
+            f"ec.prestart([{demo!r}, '-o', {str(tmp_path / 'x.pdf')!r}])\n"
+            "issue = ec._early[2].issue\n"
+            "print(sys.modules.get('_hashlib') is None, len(issue.pages), len(issue.images))\n")
+
+    assert os.path.getsize(demo) < 1 << 20
+    assert child_reads("1 << 20") == ["True", "4", "11"]
+    assert child_reads("0") == ["False", "4", "11"]

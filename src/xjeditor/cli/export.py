@@ -31,7 +31,7 @@ from dataclasses import field
 from pathlib import Path
 
 from ..dataclass_cache import dataclass
-from .export_child import ChildFailed, take_prestarted, use_two_processes
+from .export_child import ChildFailed, hashes_without_openssl, small_issue, take_prestarted, use_two_processes
 from .export_child import TypesetChild as _Child
 
 TYPE_CHECKING = False
@@ -78,18 +78,6 @@ def typeset_for_export(issue: Issue, on_page: Callable[[DisplayPage], None] | No
     return TypesetResult([] if on_page is not None else ts.pages, ts.warnings, overset)
 
 
-def _hashes_without_openssl() -> None:
-    """Have ``hashlib`` use CPython's own hash functions in this process, not OpenSSL's,
-    unless it is imported already. Loading OpenSSL's library costs a process some 10M
-    instructions (2-3 ms) at start and half a millisecond at exit: more than all the
-    hashing the writer does (MD5 of the page contents for reportlab's document ID,
-    BLAKE2 for the keys of its caches: CPython's MD5 and BLAKE2 are as fast as
-    OpenSSL's). The typesetting child, which checks the issue's pictures with SHA-256,
-    has forked before this."""
-    if "hashlib" not in sys.modules:
-        sys.modules.setdefault("_hashlib", None)  # (import _hashlib then fails, and hashlib falls back)
-
-
 def run(args: argparse.Namespace) -> int:
     from . import CliError
 
@@ -112,18 +100,23 @@ def run(args: argparse.Namespace) -> int:
 
         return open_issue(args.file, data)
 
+    def load_in_child() -> Issue:
+        if small_issue(data):
+            hashes_without_openssl()
+        return load()
+
     if data is None:
         load()  # says what the matter is with the file (CliError)
 
     # The fork comes before the issue is read: the child reads it (the file format's
     # modules and the issue's checks) and sends the writer what it needs of it.
     if child is None and data is not None and use_two_processes():
-        child = _Child(load)
+        child = _Child(load_in_child)
     issue: Issue | None = None
     try:
         # The writer's start-up, while the child reads and typesets: imports, fonts,
         # output profile.
-        _hashes_without_openssl()
+        hashes_without_openssl()  # (after the fork: the child decides for itself)
         from ..render.export import ExportFacts, shared_registry, write_pdf
         from ..render.pdf import FontEmbedError
         from ..render.pdfx import default_output_intent

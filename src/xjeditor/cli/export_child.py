@@ -39,6 +39,30 @@ def use_two_processes() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1
 
 
+def hashes_without_openssl() -> None:
+    """Have ``hashlib`` use CPython's own hash functions in this process, not OpenSSL's,
+    unless it is imported already. Loading OpenSSL's library costs a process some 10M
+    instructions (about 3 ms) at start and half a millisecond at exit. That is more than
+    all the hashing the writer does (MD5 of the page contents for reportlab's document
+    ID, BLAKE2 for the keys of its caches: CPython's MD5 and BLAKE2 are as fast as
+    OpenSSL's), and more than the typesetting child's SHA-256 of the pictures of a small
+    issue (``small_issue``); OpenSSL's SHA-256 is five times as fast as CPython's, so a
+    bigger issue's child keeps it."""
+    if "hashlib" not in sys.modules:
+        sys.modules.setdefault("_hashlib", None)  # (import _hashlib then fails, and hashlib falls back)
+
+
+# Below this size, an issue file's pictures are hashed by CPython's SHA-256 (some 4 ms a
+# megabyte here) sooner than OpenSSL's library is loaded and hashes them (3 ms, then
+# 0.7 ms a megabyte).
+SMALL_ISSUE_BYTES = 1 << 20
+
+
+def small_issue(data: bytes | None) -> bool:
+    """Whether the child reading these issue-file bytes hashes them without OpenSSL."""
+    return data is not None and len(data) < SMALL_ISSUE_BYTES
+
+
 class ChildFailed(Exception):
     """The typesetting child stopped before sending everything."""
 
@@ -200,6 +224,8 @@ def plain_export_args(args: list[str]) -> dict[str, object] | None:
             values["file"] = arg
             continue
         if arg == "--":
+            if values["file"] is not None:
+                return None  # (argparse may take this "--" for an extra argument)
             positional_only = True
             continue
         if arg.startswith("--"):
@@ -254,6 +280,8 @@ def prestart(args: list[str]) -> None:
     def load() -> Issue:
         from .common import open_issue
 
+        if small_issue(data):
+            hashes_without_openssl()
         return open_issue(path, data)
 
     _early = (path, data, TypesetChild(load))
