@@ -205,8 +205,8 @@ def plain_export_args(args: list[str]) -> dict[str, object] | None:
     after the command's name), read without argparse: the file, ``output``, ``pages``,
     ``marks``, ``bleed`` (a float), ``spreads`` and ``no_pdfx``. None when the command
     line is not a plain one: help, an unknown or ambiguous option, a value that starts
-    with ``-``, not exactly one file, no output, a bleed that is not a number. The
-    parser then reads it and says what it makes of it.
+    with ``-``, not exactly one file, a ``--`` after the file, no output, a bleed that
+    is not a number. The parser then reads it and says what it makes of it.
 
     (Importing argparse and building the parser costs the export's writer some 4 ms, a
     thirtieth of the command. A test checks, on generated command lines, that wherever
