@@ -31,7 +31,7 @@ from dataclasses import field
 from pathlib import Path
 
 from ..dataclass_cache import dataclass
-from .export_child import ChildFailed, hashes_without_openssl, small_issue, take_prestarted, use_two_processes
+from .export_child import ChildFailed, hashes_without_openssl, issue_reader, take_prestarted, use_two_processes
 from .export_child import TypesetChild as _Child
 
 TYPE_CHECKING = False
@@ -100,18 +100,13 @@ def run(args: argparse.Namespace) -> int:
 
         return open_issue(args.file, data)
 
-    def load_in_child() -> Issue:
-        if small_issue(data):
-            hashes_without_openssl()
-        return load()
-
     if data is None:
         load()  # says what the matter is with the file (CliError)
 
     # The fork comes before the issue is read: the child reads it (the file format's
     # modules and the issue's checks) and sends the writer what it needs of it.
     if child is None and data is not None and use_two_processes():
-        child = _Child(load_in_child)
+        child = _Child(issue_reader(args.file, data))
     issue: Issue | None = None
     try:
         # The writer's start-up, while the child reads and typesets: imports, fonts,

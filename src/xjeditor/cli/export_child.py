@@ -63,6 +63,20 @@ def small_issue(data: bytes | None) -> bool:
     return data is not None and len(data) < SMALL_ISSUE_BYTES
 
 
+def issue_reader(path: str, data: bytes) -> Callable[[], Issue]:
+    """What a typesetting child calls to read the issue from the file's bytes (``path``
+    names it in messages): its pictures hashed without OpenSSL when it is small."""
+
+    def load() -> Issue:
+        from .common import open_issue
+
+        if small_issue(data):
+            hashes_without_openssl()
+        return open_issue(path, data)
+
+    return load
+
+
 class ChildFailed(Exception):
     """The typesetting child stopped before sending everything."""
 
@@ -277,14 +291,7 @@ def prestart(args: list[str]) -> None:
     except OSError:
         return  # the command says what the matter is
 
-    def load() -> Issue:
-        from .common import open_issue
-
-        if small_issue(data):
-            hashes_without_openssl()
-        return open_issue(path, data)
-
-    _early = (path, data, TypesetChild(load))
+    _early = (path, data, TypesetChild(issue_reader(path, data)))
 
 
 def take_prestarted(path: str) -> tuple[bytes, TypesetChild] | None:

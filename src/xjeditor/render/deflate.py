@@ -33,7 +33,7 @@ def _cache_path(data: bytes) -> Path | None:
     folder = user_cache_dir("deflate")
     if folder is None:
         return None
-    digest = hashlib.blake2b(data, digest_size=32).hexdigest()  # (CPython's own: see cli.export)
+    digest = hashlib.blake2b(data, digest_size=32).hexdigest()  # (CPython's own: see cli.export_child.hashes_without_openssl)
     return folder / digest[:2] / f"{digest}-{zlib.ZLIB_RUNTIME_VERSION}-{DEFLATE_LEVEL}.zc"
 
 

@@ -39,7 +39,7 @@ from ..model import CMYK, ImageAsset, mm_to_pt
 from ..paths import new_file_beside
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .deflate import deflate_all
-from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream
+from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream, packed_subsets
 from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
 from .pdfwrite import write_document, write_document_file
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
@@ -185,24 +185,7 @@ class _FontBook:
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
         used = [subset for subset in self._by_face.values() if subset.used]
-        # What an earlier export kept of a subset (same face, same characters and glyphs)
-        # comes ready: program and ToUnicode map deflated, widths and tag made. The other
-        # subsets are built, their programs and ToUnicode maps deflated together on
-        # threads, and kept.
-        folder = FontSubset.cache_folder()
-        packs = [subset.cached(folder) for subset in used] if folder is not None else [None] * len(used)
-        todo = [i for i, found in enumerate(packs) if found is None]
-        if todo:
-            built = [used[i].program() for i in todo]
-            packed = deflate_all([data for data, _ in built] + [used[i].to_unicode() for i in todo],
-                                 cache=False)  # kept in subsets/ instead
-            for k, i in enumerate(todo):
-                data, new_gid = built[k]
-                subset = used[i]
-                found = packs[i] = subset.pack(len(data), subset.cid_to_gid_map(new_gid), packed[k],
-                                               packed[len(todo) + k])
-                subset.keep(found)
-        for subset, found in zip(used, packs, strict=True):
+        for subset, found in zip(used, packed_subsets(used), strict=True):  # (from the cache, or built together)
             subset.add_to_document(doc, packed=found)
 
     def close(self) -> None:

@@ -908,12 +908,10 @@ class FontSubset:
         self._key = (n, digest)
         return digest
 
-    cache_folder = staticmethod(subset_cache_folder)
-
     def cached(self, folder: str | None = None) -> PackedSubset | None:
         """What an earlier export of the same characters and glyphs of the same face
         kept; None when there is no such entry (or no cache at all). ``folder``:
-        ``cache_folder()``, looked up when not given."""
+        ``subset_cache_folder()``, looked up when not given."""
         if not self._cids:
             return None
         if folder is None:
@@ -941,13 +939,7 @@ class FontSubset:
 
     def packed(self) -> PackedSubset:
         """What ``cached`` gives, from the cache when it has it, else made (and kept)."""
-        found = self.cached()
-        if found is None:
-            data, new_gid = self.program()
-            program, to_unicode = deflate_all([data, self.to_unicode()], cache=False)  # kept below instead
-            found = self.pack(len(data), self.cid_to_gid_map(new_gid), program, to_unicode)
-            self.keep(found)
-        return found
+        return packed_subsets([self])[0]
 
     def to_unicode(self) -> bytes:
         """The ToUnicode CMap of the subset."""
@@ -1046,6 +1038,27 @@ class FontSubset:
         if run:
             out.append(f"{run_start} [{' '.join(run)}]")
         return _int_if_whole(default), "[" + "\n".join(out) + "]"
+
+
+def packed_subsets(subsets: list[FontSubset]) -> list[PackedSubset]:
+    """``FontSubset.packed`` of each subset. What an earlier export kept of a subset
+    (same face, same characters and glyphs) comes ready: program and ToUnicode map
+    deflated, widths and tag made. The other subsets are built, their programs and
+    ToUnicode maps deflated together on threads (``deflate_all``), and kept."""
+    folder = subset_cache_folder()
+    packs = [subset.cached(folder) for subset in subsets] if folder is not None else [None] * len(subsets)
+    todo = [i for i, found in enumerate(packs) if found is None]
+    if todo:
+        built = [subsets[i].program() for i in todo]
+        packed = deflate_all([data for data, _ in built] + [subsets[i].to_unicode() for i in todo],
+                             cache=False)  # kept in subsets/ instead
+        for k, i in enumerate(todo):
+            data, new_gid = built[k]
+            subset = subsets[i]
+            found = packs[i] = subset.pack(len(data), subset.cid_to_gid_map(new_gid), packed[k],
+                                           packed[len(todo) + k])
+            subset.keep(found)
+    return packs
 
 
 # Names as ``pdfdoc.PDFName`` makes them (a PDF name in PDF source: "/" and the name,
