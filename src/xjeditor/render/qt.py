@@ -2,15 +2,22 @@
 
 Glyphs are drawn as QGlyphRuns from QRawFont at exactly the display list's positions, so
 the screen shows the same glyphs at the same places as the PDF. Nothing is laid out here.
+Qt's raster engine draws nothing for a glyph run above 64 device pixels, so glyphs that
+large on the device (a masthead, a headline zoomed in) are filled from their outlines.
+Each character gets the glyph the font's cmap gives it, as in the PDF (0 when none).
+
+Pictures are decoded by Pillow (``picture_decode``): oriented, 8-bit, flattened on white,
+as the PDF prints them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QGlyphRun, QImage, QPainter, QPen, QRawFont
+from PySide6.QtGui import QColor, QGlyphRun, QImage, QPainter, QPainterPath, QPen, QRawFont, QTransform
 
 from ..model import CMYK, ImageAsset
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
@@ -19,6 +26,12 @@ FontResolver = Callable[[str], str | Path]
 
 PLACEHOLDER_FILL = CMYK(0, 0, 0, 0.12)
 PLACEHOLDER_LINE = CMYK(0, 0, 0, 0.45)
+
+# Above this many device pixels a glyph is filled from its outline: Qt's raster engine
+# draws glyph runs only up to 64 pixels (its glyph cache's limit), and nothing above.
+OUTLINE_FROM_PX = 48.0
+# Outlines are taken from the font at this pixel size and scaled to the run's size.
+OUTLINE_SIZE = 1000.0
 
 
 def qcolor(c: CMYK) -> QColor:
@@ -30,9 +43,13 @@ class QtPageRenderer:
 
     def __init__(self, fonts: FontResolver, images: Mapping[str, ImageAsset] | None = None) -> None:
         self._resolve = fonts
-        self._images = images or {}
+        # The caller's mapping itself (even when empty): pictures added to the issue
+        # later, as in a new issue never saved, must be found here.
+        self._images = images if images is not None else {}
         self._font_data: dict[str, QByteArray] = {}
         self._raw: dict[tuple[str, float], QRawFont] = {}
+        self._cmaps: dict[str, dict[str, int]] = {}  # font key -> character -> glyph
+        self._outlines: dict[tuple[str, int], QPainterPath] = {}  # (font key, glyph) at OUTLINE_SIZE
         self._qimages: dict[str, QImage | None] = {}
 
     # ---- resources ------------------------------------------------------
@@ -48,39 +65,77 @@ class QtPageRenderer:
         self._raw[(key, size)] = raw
         return raw
 
+    def glyph_indexes(self, key: str, raw: QRawFont, text: str) -> list[int]:
+        """The glyph of each character of ``text`` in the font ``key`` (0 for none)."""
+        # One call for the whole run when it gives one glyph a character; it does not
+        # when Qt drops a leading U+FEFF (taken for a byte order mark) or for characters
+        # outside the BMP, which are then looked up one by one.
+        if not text.startswith("\ufeff"):
+            glyphs = raw.glyphIndexesForString(text)
+            if len(glyphs) == len(text):
+                return glyphs
+        cmap = self._cmaps.setdefault(key, {})
+        out = []
+        for ch in text:
+            gid = cmap.get(ch)
+            if gid is None:
+                # behind a space, so that a U+FEFF is not taken for a byte order mark
+                found = raw.glyphIndexesForString(" " + ch)
+                gid = cmap[ch] = found[1] if len(found) == 2 else 0
+            out.append(gid)
+        return out
+
+    def glyph_outline(self, key: str, glyph: int) -> QPainterPath:
+        """The outline of a glyph at ``OUTLINE_SIZE`` pixels, origin on the baseline."""
+        path = self._outlines.get((key, glyph))
+        if path is None:
+            path = self._outlines[(key, glyph)] = self.raw_font(key, OUTLINE_SIZE).pathForGlyph(glyph)
+        return path
+
     def qimage(self, key: str) -> QImage | None:
         if key not in self._qimages:
             asset = self._images.get(key)
-            img = QImage.fromData(asset.data) if asset else None
-            self._qimages[key] = img if img is not None and not img.isNull() else None
+            if asset is None:
+                return None  # not (yet) in the issue: looked up again next time
+            self._qimages[key] = _decode(asset.data)
         return self._qimages[key]
 
     # ---- painting -------------------------------------------------------
     def paint(self, painter: QPainter, page: DisplayPage) -> None:
         """Paint a page in page coordinates (points); the caller sets the transform."""
+        scale = _device_scale(painter)
+        # Strokes thinner than a device pixel are drawn one pixel wide, as PDF viewers
+        # draw them, instead of fading to a faint grey.
+        pixel = 1.0 / scale if scale > 0 else 0.0
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         painter.fillRect(QRectF(0, 0, page.width, page.height), Qt.GlobalColor.white)
         for item in page.items:
             if isinstance(item, GlyphRun):
-                self._glyphs(painter, item)
+                self._glyphs(painter, item, scale)
             elif isinstance(item, Rule):
-                pen = QPen(qcolor(item.color), item.width)
+                if item.width <= 0:
+                    continue  # (the PDF draws none either)
+                pen = QPen(qcolor(item.color), max(item.width, pixel))
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 painter.setPen(pen)
                 painter.drawLine(QPointF(item.x1, item.y1), QPointF(item.x2, item.y2))
             elif isinstance(item, Box):
-                self._box(painter, item)
+                self._box(painter, item, pixel)
             elif isinstance(item, ImagePlacement):
                 self._image(painter, item)
         painter.restore()
 
-    def _glyphs(self, painter: QPainter, run: GlyphRun) -> None:
+    def _glyphs(self, painter: QPainter, run: GlyphRun, scale: float) -> None:
+        """A glyph run; ``scale``: device pixels a point."""
+        if not run.text:
+            return
         raw = self.raw_font(run.font, run.size)
-        glyphs = raw.glyphIndexesForString(run.text)
-        if len(glyphs) != len(run.text):  # characters outside the BMP: one glyph per code point
-            glyphs = [raw.glyphIndexesForString(ch)[0] for ch in run.text]
+        glyphs = self.glyph_indexes(run.font, raw, run.text)
+        if run.size * scale > OUTLINE_FROM_PX:
+            self._outlined(painter, run, glyphs)
+            return
         gr = QGlyphRun()
         gr.setRawFont(raw)
         gr.setGlyphIndexes(glyphs)
@@ -88,12 +143,27 @@ class QtPageRenderer:
         painter.setPen(qcolor(run.color))
         painter.drawGlyphRun(QPointF(0, 0), gr)
 
-    def _box(self, painter: QPainter, box: Box) -> None:
+    def _outlined(self, painter: QPainter, run: GlyphRun, glyphs: list[int]) -> None:
+        """A run filled glyph by glyph from the outlines, at the same positions."""
+        base = painter.transform()
+        k = run.size / OUTLINE_SIZE
+        color = qcolor(run.color)
+        try:
+            for glyph, dx in zip(glyphs, run.xs):
+                path = self.glyph_outline(run.font, glyph)
+                if path.isEmpty():
+                    continue
+                painter.setTransform(QTransform(k, 0, 0, k, run.x + dx, run.y) * base)
+                painter.fillPath(path, color)
+        finally:
+            painter.setTransform(base)
+
+    def _box(self, painter: QPainter, box: Box, pixel: float) -> None:
         rect = QRectF(box.x, box.y, box.w, box.h)
         if box.fill is not None:
             painter.fillRect(rect, qcolor(box.fill))
         if box.stroke > 0:
-            pen = QPen(qcolor(box.stroke_color), box.stroke)
+            pen = QPen(qcolor(box.stroke_color), max(box.stroke, pixel))
             pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -114,6 +184,28 @@ class QtPageRenderer:
         painter.setClipRect(clip)
         painter.drawImage(QRectF(im.ix, im.iy, im.iw, im.ih), img)
         painter.restore()
+
+
+def _device_scale(painter: QPainter) -> float:
+    """How many device pixels a unit of the painter's coordinates takes (the larger axis)."""
+    t = painter.deviceTransform()
+    return max(math.hypot(t.m11(), t.m12()), math.hypot(t.m21(), t.m22()))
+
+
+def _decode(data: bytes) -> QImage | None:
+    """A picture's bytes as a QImage, as the PDF shows it (``picture_decode``); None when
+    they cannot be read."""
+    from .picture_decode import decode_picture
+
+    try:
+        im = decode_picture(data)
+    except (ValueError, MemoryError):
+        return None
+    fmt = QImage.Format.Format_Grayscale8 if im.mode == "L" else QImage.Format.Format_RGB888
+    channels = 1 if im.mode == "L" else 3
+    buf = im.tobytes()
+    # copy(): the QImage owns its pixels, not borrowing ``buf``
+    return QImage(buf, im.width, im.height, im.width * channels, fmt).copy()
 
 
 def render_png(page: DisplayPage, out: str | Path, *, dpi: float, fonts: FontResolver,
