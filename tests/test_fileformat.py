@@ -197,9 +197,13 @@ texts = st.text(
     max_size=24,
 )
 names = st.text(alphabet=st.sampled_from("abcxyz019-_主题栏"), min_size=1, max_size=6)
-coords = st.floats(-500, 1000, allow_nan=False, allow_infinity=False)
-sizes = st.floats(0, 1000, allow_nan=False, allow_infinity=False)
-positive = st.floats(0.01, 500, allow_nan=False, allow_infinity=False)
+# (within the schema's bounds: a frame of these stays within any page grown by its margin)
+coords = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
+sizes = st.floats(0, 50, allow_nan=False, allow_infinity=False)
+positive = st.floats(0.01, 100, allow_nan=False, allow_infinity=False)
+page_sizes = st.floats(50, 1200, allow_nan=False, allow_infinity=False)
+type_sizes = st.floats(2, 400, allow_nan=False, allow_infinity=False)
+ems = st.floats(0, 2, allow_nan=False, allow_infinity=False)
 unit = st.floats(0, 1, allow_nan=False, allow_infinity=False)
 colors = st.builds(CMYK, unit, unit, unit, unit)
 rects = st.builds(Rect, coords, coords, sizes, sizes)
@@ -216,13 +220,13 @@ def stylesheets(draw):
     sheet = StyleSheet()
     for name in draw(st.lists(names, max_size=4, unique=True)):
         sheet.add(ParagraphStyle(
-            name, draw(texts), draw(st.one_of(st.sampled_from(list(FontRole)), names)), draw(positive),
-            draw(coords), draw(coords), draw(st.sampled_from(list(Align))), draw(st.sampled_from(list(PunctStyle))),
-            draw(st.sampled_from(list(Kinsoku))), draw(coords), draw(coords), draw(colors), draw(coords),
-            draw(coords), draw(st.integers(0, 20)),
+            name, draw(texts), draw(st.one_of(st.sampled_from(list(FontRole)), names)), draw(type_sizes),
+            draw(ems), draw(ems), draw(st.sampled_from(list(Align))), draw(st.sampled_from(list(PunctStyle))),
+            draw(st.sampled_from(list(Kinsoku))), draw(ems), draw(ems), draw(colors), draw(sizes),
+            draw(sizes), draw(st.integers(0, 20)),
         ))
     for name in draw(st.lists(names, max_size=3, unique=True)):
-        sheet.add(CharacterStyle(name, draw(texts), draw(st.none() | names), draw(st.none() | positive),
+        sheet.add(CharacterStyle(name, draw(texts), draw(st.none() | names), draw(st.none() | type_sizes),
                                  draw(st.none() | colors)))
     return sheet
 
@@ -265,12 +269,12 @@ def issues(draw):
         else:
             frames.append(BoxFrame(fid, draw(rects), draw(sizes), draw(colors), draw(st.none() | colors)))
     for _ in range(draw(st.integers(0, 3))):
-        page = Page(draw(positive), draw(positive), draw(st.sampled_from(list(PageKind))), draw(texts),
+        page = Page(draw(page_sizes), draw(page_sizes), draw(st.sampled_from(list(PageKind))), draw(texts),
                     draw(texts), draw(texts))
         take = draw(st.integers(0, len(frames)))
         page.frames, frames = frames[:take], frames[take:]
         issue.pages.append(page)
-    if frames:
+    if frames or not issue.pages:  # (an issue has at least one page)
         issue.pages.append(Page(frames=frames))
     return issue
 
@@ -351,7 +355,7 @@ def test_any_change_to_a_record_loads_or_raises_a_typed_error(data):
 
 
 def test_round_trip_of_a_rich_issue_and_of_an_empty_one():
-    for issue in (expected_v1_issue(), Issue(), small_issue()):
+    for issue in (expected_v1_issue(), Issue(pages=[Page()]), small_issue()):  # (at least one page)
         assert issue_from_bytes(issue_to_bytes(issue)) == issue
 
 
@@ -563,7 +567,7 @@ SCHEMA_CASES = [
     (_mutate("images.0.member", "images/x.png"), "$.images[0].member", "expected 'images/"),
     (_mutate("format_version", "1"), "$.format_version", "expected an integer"),
     (_mutate("format_version", 0), "$.format_version", "must be at least 1"),
-    (_mutate("styles.paragraph.0.size", 0), "$.styles.paragraph[0].size", "must be greater than 0"),
+    (_mutate("styles.paragraph.0.size", 0), "$.styles.paragraph[0].size", "must be between 2 and 400 pt"),
     (_mutate("issue.editors", [{"role": "主编", "name": "a"}, {"role": "主编", "name": "b"}]),
      "$.issue.editors[1].role", "duplicate editor role"),
 ]
@@ -809,13 +813,13 @@ def test_a_new_file_beside_a_target_never_takes_an_existing_name(tmp_path, monke
     from xjeditor import paths
 
     target = tmp_path / "issue.xjb"
-    taken = tmp_path / f".issue.xjb.{'00' * 6}.tmp"
+    taken = tmp_path / f".issue.xjb.{os.getpid()}.{'00' * 6}.tmp"
     taken.write_bytes(b"someone else's")
     draws = itertools.chain([bytes(6)] * 3, itertools.repeat(b"\x01" * 6))
     monkeypatch.setattr(os, "urandom", lambda n: next(draws))
     fd, tmp = paths.new_file_beside(target)
     os.close(fd)
-    assert tmp == tmp_path / f".issue.xjb.{'01' * 6}.tmp" and tmp.read_bytes() == b""
+    assert tmp == tmp_path / f".issue.xjb.{os.getpid()}.{'01' * 6}.tmp" and tmp.read_bytes() == b""
     assert taken.read_bytes() == b"someone else's"
     monkeypatch.setattr(os, "urandom", lambda n: bytes(6))
     with pytest.raises(FileExistsError):

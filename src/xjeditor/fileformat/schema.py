@@ -73,6 +73,29 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_INT = 10**9
 
+# Physical bounds of every number in an issue (docs/FORMAT.md, "Bounds"). No newspaper
+# comes near them; they keep the typesetter and the renderers away from sizes they cannot
+# handle (a zero line pitch, a billion grid rows, a coordinate a PDF cannot hold).
+# Each is (minimum, maximum), both allowed.
+PAGE_MM = (50.0, 1200.0)  # page width and height
+MAX_PAGES = 1000
+#: Frames, rules and boxes stay inside the page grown by this much on every side (bleed,
+#: and a frame parked beside the page).
+FRAME_MARGIN_MM = 100.0
+COLUMNS = (1, 99)  # text frame columns; headline_columns 0 (= all) to the same maximum
+GUTTER_MM = (0.0, 100.0)
+RUNAROUND_GAP_MM = (0.0, 100.0)
+IMAGE_SCALE = (0.01, 100.0)  # manual image scale, 1.0 = native size at 300 ppi
+IMAGE_OFFSET_MM = (-2500.0, 2500.0)  # manual image offset
+LINE_PT = (0.0, 72.0)  # rule width, box stroke
+FONT_PT = (2.0, 400.0)  # paragraph and character style sizes
+LINE_GAP_EM = (0.0, 5.0)
+INDENT_EM = (-20.0, 20.0)
+HAN_LATIN_EM = (0.0, 2.0)
+TRACKING_EM = (-0.5, 2.0)
+SPACE_LINES = (0.0, 100.0)  # space_before, space_after
+MAX_LINES = (0, 9999)
+
 # Media type -> member extension (the model's ImageAsset.extension, restated for the reader).
 
 
@@ -349,7 +372,12 @@ def _encodable(value: str) -> bool:
 
 
 def _number(value: Any, path: str, *, minimum: float | None = None, maximum: float | None = None,
-            positive: bool = False, nullable: bool = False) -> float | None:
+            nullable: bool = False, bounds: tuple[float, float] | None = None,
+            unit: str = "") -> float | None:
+    """A finite number; ``bounds`` (or ``minimum``/``maximum``) are inclusive, ``unit``
+    is named in the message (``mm``, ``pt``, ``em``)."""
+    if bounds is not None:
+        minimum, maximum = bounds
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -362,13 +390,14 @@ def _number(value: Any, path: str, *, minimum: float | None = None, maximum: flo
         finite = False
     if not finite:
         _fail(path, "expected a finite number", "应为有限数值")
-    if positive and not value > 0:
-        _fail(path, f"must be greater than 0 (got {value})", f"必须大于 0（实际为 {value}）")
+    u = f" {unit}" if unit else ""
     if minimum is not None and maximum is not None and not minimum <= value <= maximum:
-        _fail(path, f"must be between {minimum:g} and {maximum:g} (got {value})",
-              f"必须在 {minimum:g} 到 {maximum:g} 之间（实际为 {value}）")
+        _fail(path, f"must be between {minimum:g} and {maximum:g}{u} (got {value:g})",
+              f"必须在 {minimum:g} 到 {maximum:g}{u} 之间（实际为 {value:g}）")
     if minimum is not None and value < minimum:
-        _fail(path, f"must be at least {minimum:g} (got {value})", f"不能小于 {minimum:g}（实际为 {value}）")
+        _fail(path, f"must be at least {minimum:g}{u} (got {value:g})", f"不能小于 {minimum:g}{u}（实际为 {value:g}）")
+    if maximum is not None and value > maximum:
+        _fail(path, f"must be at most {maximum:g}{u} (got {value:g})", f"不能大于 {maximum:g}{u}（实际为 {value:g}）")
     return float(value)
 
 
@@ -410,12 +439,18 @@ def _cmyk(value: Any, path: str, *, nullable: bool = False) -> None:
         _number(obj[ch], f"{path}.{ch}", minimum=0.0, maximum=1.0)
 
 
-def _rect_check(value: Any, path: str) -> None:
+def _rect_check(value: Any, path: str, page: tuple[float, float]) -> None:
+    """A frame's box, inside the page grown by ``FRAME_MARGIN_MM`` on every side."""
     obj = _object(value, path, ("x", "y", "w", "h"))
-    _number(obj["x"], f"{path}.x")
-    _number(obj["y"], f"{path}.y")
-    _number(obj["w"], f"{path}.w", minimum=0.0)
-    _number(obj["h"], f"{path}.h", minimum=0.0)
+    for pos, size, extent in (("x", "w", page[0]), ("y", "h", page[1])):
+        lo, hi = -FRAME_MARGIN_MM, extent + FRAME_MARGIN_MM
+        start = _number(obj[pos], f"{path}.{pos}", bounds=(lo, hi), unit="mm") or 0.0
+        length = _number(obj[size], f"{path}.{size}", minimum=0.0, unit="mm") or 0.0
+        if start + length > hi:
+            _fail(f"{path}.{size}",
+                  f"must be at most {hi - start:g} mm: a frame may reach at most {FRAME_MARGIN_MM:g} mm "
+                  f"beyond the page (got {length:g})",
+                  f"不能大于 {hi - start:g} mm：框最多只能超出版面 {FRAME_MARGIN_MM:g} mm（实际为 {length:g}）")
 
 
 _FRAME_FIELDS: dict[str, tuple[str, ...]] = {
@@ -437,7 +472,8 @@ _CSTYLE_FIELDS = ("name", "label", "font", "size", "color")
 _IMAGE_FIELDS = ("key", "media_type", "original_name", "member")
 
 
-def _check_frame(value: Any, path: str) -> None:
+def _check_frame(value: Any, path: str, page: tuple[float, float]) -> None:
+    """One frame of a page of ``page`` = (width, height) mm."""
     if not isinstance(value, dict):
         _fail(path, "expected an object", "应为对象")
     if "kind" not in value:
@@ -449,31 +485,31 @@ def _check_frame(value: Any, path: str) -> None:
     obj = _object(value, path, _FRAME_FIELDS[kind])
     _string(obj["id"], f"{path}.id", nonempty=True)
     if kind == "text":
-        _rect_check(obj["rect"], f"{path}.rect")
-        _integer(obj["columns"], f"{path}.columns", 1, 99)
-        _number(obj["gutter"], f"{path}.gutter", minimum=0.0)
+        _rect_check(obj["rect"], f"{path}.rect", page)
+        _integer(obj["columns"], f"{path}.columns", *COLUMNS)
+        _number(obj["gutter"], f"{path}.gutter", bounds=GUTTER_MM, unit="mm")
         _string(obj["story"], f"{path}.story", nullable=True)
         _string(obj["next"], f"{path}.next", nullable=True)
-        _integer(obj["headline_columns"], f"{path}.headline_columns", 0, 99)
+        _integer(obj["headline_columns"], f"{path}.headline_columns", 0, COLUMNS[1])
         _boolean(obj["vertical_rule"], f"{path}.vertical_rule")
     elif kind == "image":
-        _rect_check(obj["rect"], f"{path}.rect")
+        _rect_check(obj["rect"], f"{path}.rect", page)
         _string(obj["image"], f"{path}.image", nullable=True)
         _choice(obj["fit"], f"{path}.fit", FitMode)
-        _number(obj["scale"], f"{path}.scale", positive=True)
-        _number(obj["offset_x"], f"{path}.offset_x")
-        _number(obj["offset_y"], f"{path}.offset_y")
+        _number(obj["scale"], f"{path}.scale", bounds=IMAGE_SCALE)
+        _number(obj["offset_x"], f"{path}.offset_x", bounds=IMAGE_OFFSET_MM, unit="mm")
+        _number(obj["offset_y"], f"{path}.offset_y", bounds=IMAGE_OFFSET_MM, unit="mm")
         _boolean(obj["runaround"], f"{path}.runaround")
-        _number(obj["runaround_gap"], f"{path}.runaround_gap", minimum=0.0)
+        _number(obj["runaround_gap"], f"{path}.runaround_gap", bounds=RUNAROUND_GAP_MM, unit="mm")
         _string(obj["caption_story"], f"{path}.caption_story", nullable=True)
     elif kind == "rule":
-        for name in ("x1", "y1", "x2", "y2"):
-            _number(obj[name], f"{path}.{name}")
-        _number(obj["width"], f"{path}.width", minimum=0.0)
+        for name, extent in (("x1", page[0]), ("y1", page[1]), ("x2", page[0]), ("y2", page[1])):
+            _number(obj[name], f"{path}.{name}", bounds=(-FRAME_MARGIN_MM, extent + FRAME_MARGIN_MM), unit="mm")
+        _number(obj["width"], f"{path}.width", bounds=LINE_PT, unit="pt")
         _cmyk(obj["color"], f"{path}.color")
     else:  # box
-        _rect_check(obj["rect"], f"{path}.rect")
-        _number(obj["stroke"], f"{path}.stroke", minimum=0.0)
+        _rect_check(obj["rect"], f"{path}.rect", page)
+        _number(obj["stroke"], f"{path}.stroke", bounds=LINE_PT, unit="pt")
         _cmyk(obj["stroke_color"], f"{path}.stroke_color")
         _cmyk(obj["fill"], f"{path}.fill", nullable=True)
 
@@ -589,14 +625,17 @@ def validate_record(record: Any) -> None:
                       "paragraph style", "段落样式")
         _string(s["label"], f"{p}.label")
         _string(s["font"], f"{p}.font", nonempty=True)
-        _number(s["size"], f"{p}.size", positive=True)
-        for name in ("line_gap", "indent", "han_latin_space", "tracking", "space_before", "space_after"):
-            _number(s[name], f"{p}.{name}")
+        _number(s["size"], f"{p}.size", bounds=FONT_PT, unit="pt")
+        for name, bounds in (("line_gap", LINE_GAP_EM), ("indent", INDENT_EM), ("han_latin_space", HAN_LATIN_EM),
+                             ("tracking", TRACKING_EM)):
+            _number(s[name], f"{p}.{name}", bounds=bounds, unit="em")
+        for name in ("space_before", "space_after"):
+            _number(s[name], f"{p}.{name}", bounds=SPACE_LINES, unit="lines")
         _choice(s["align"], f"{p}.align", Align)
         _choice(s["punct"], f"{p}.punct", PunctStyle)
         _choice(s["kinsoku"], f"{p}.kinsoku", Kinsoku)
         _cmyk(s["color"], f"{p}.color")
-        _integer(s["max_lines"], f"{p}.max_lines", 0, 9999)
+        _integer(s["max_lines"], f"{p}.max_lines", *MAX_LINES)
     cnames: dict[str, str] = {}
     for i, entry in enumerate(_list(styles["character"], "$.styles.character")):
         p = f"$.styles.character[{i}]"
@@ -605,7 +644,7 @@ def validate_record(record: Any) -> None:
                       "character style", "字符样式")
         _string(s["label"], f"{p}.label")
         _string(s["font"], f"{p}.font", nullable=True, nonempty=True)
-        _number(s["size"], f"{p}.size", positive=True, nullable=True)
+        _number(s["size"], f"{p}.size", bounds=FONT_PT, unit="pt", nullable=True)
         _cmyk(s["color"], f"{p}.color", nullable=True)
 
     stories: dict[str, str] = {}
@@ -622,17 +661,22 @@ def validate_record(record: Any) -> None:
     frames: dict[str, str] = {}
     text_frames: set[str] = set()
     pages = _list(root["pages"], "$.pages")
+    if not pages:
+        _fail("$.pages", "an issue needs at least one page (the list is empty)", "一期至少要有一个版面（列表为空）")
+    if len(pages) > MAX_PAGES:
+        _fail("$.pages", f"an issue may have at most {MAX_PAGES} pages (got {len(pages)})",
+              f"一期最多 {MAX_PAGES} 个版面（实际为 {len(pages)}）")
     for i, entry in enumerate(pages):
         p = f"$.pages[{i}]"
         page = _object(entry, p, _PAGE_FIELDS)
-        _number(page["width"], f"{p}.width", positive=True)
-        _number(page["height"], f"{p}.height", positive=True)
+        size = (_number(page["width"], f"{p}.width", bounds=PAGE_MM, unit="mm") or 0.0,
+                _number(page["height"], f"{p}.height", bounds=PAGE_MM, unit="mm") or 0.0)
         _choice(page["kind"], f"{p}.kind", PageKind)
         for name in ("template", "section", "editor"):
             _string(page[name], f"{p}.{name}")
         for j, frame in enumerate(_list(page["frames"], f"{p}.frames")):
             fp = f"{p}.frames[{j}]"
-            _check_frame(frame, fp)
+            _check_frame(frame, fp, size)
             _check_unique(frames, frame["id"], f"{fp}.id", "frame id", "框 id")
             if frame["kind"] == "text":
                 text_frames.add(frame["id"])

@@ -11,9 +11,8 @@ All values here are points on the page (origin top-left of the trim box, y downw
 from __future__ import annotations
 
 import math
-from dataclasses import field
+from dataclasses import dataclass, field
 
-from ..dataclass_cache import dataclass
 from ..model import ImageFrame, Page, TextFrame, mm_to_pt
 
 # Top of the ideographic em box above the baseline, in em. CJK fonts draw ideographs in an
@@ -22,6 +21,16 @@ EM_BOX_ASCENT = 0.88
 
 # A row narrower than this many body em (what runaround leaves) takes no text.
 MIN_ROW_EM = 2.0
+
+# Grid rows a frame may have, all its columns together, and a thread of frames (a
+# broadsheet frame of 12 columns of agate type has some 2,400): the schema lets a frame
+# have 99 columns of 2 pt rows on a page 1.2 m high, which would be 200,000 rows a frame.
+# A frame's columns end early beyond this, and a thread's frames beyond its limit get
+# no rows (the text is overset).
+MAX_FRAME_ROWS = 20_000
+MAX_THREAD_ROWS = 100_000
+# Rows the caches below keep, all entries together.
+MAX_CACHED_ROWS = 300_000
 
 
 @dataclass(slots=True, eq=False)
@@ -71,6 +80,12 @@ class Grid:
         """Whole rows a block of this height takes (at least one)."""
         return max(1, math.ceil((height - 1e-6) / self.pitch))
 
+    def frame_rows(self, frame: TextFrame) -> int:
+        """Rows of each column of a text frame (``MAX_FRAME_ROWS`` for all its columns)."""
+        n = max(1, frame.columns)
+        height = mm_to_pt(frame.rect.bottom) - mm_to_pt(frame.rect.y)
+        return min(self.rows_in(height), max(1, MAX_FRAME_ROWS // n))
+
 
 def column_boxes(frame: TextFrame) -> list[tuple[float, float]]:
     """(x, width) in points of each column of a text frame."""
@@ -78,7 +93,8 @@ def column_boxes(frame: TextFrame) -> list[tuple[float, float]]:
     total = mm_to_pt(frame.rect.w)
     gutter = mm_to_pt(frame.gutter)
     n = max(1, frame.columns)
-    width = round((total - gutter * (n - 1)) / n, 6)
+    # (never negative: gutters wider than the frame leave columns with no room)
+    width = max(0.0, round((total - gutter * (n - 1)) / n, 6))
     return [(x0 + i * (width + gutter), width) for i in range(n)]
 
 
@@ -131,6 +147,17 @@ def _free_interval(x0: float, x1: float, y0: float, y1: float,
 _ROWS_CACHE: dict[tuple, list[list[Row]]] = {}
 _UNIFORM_CACHE: dict[tuple, list[Row]] = {}
 _ROWS_CACHE_MAX = 512
+_cached_rows = {"frames": 0, "uniform": 0}  # rows held by each cache
+
+
+def _keep(cache: dict, name: str, key: tuple, value: list, rows: int) -> None:
+    """Add an entry to a cache, the oldest going first when it holds too many entries
+    or rows."""
+    while cache and (len(cache) >= _ROWS_CACHE_MAX or _cached_rows[name] + rows > MAX_CACHED_ROWS):
+        old = cache.pop(next(iter(cache)))
+        _cached_rows[name] -= sum(len(c) for c in old) if name == "frames" else len(old)
+    cache[key] = value
+    _cached_rows[name] += rows
 
 
 def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
@@ -150,9 +177,7 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
     cached = _ROWS_CACHE.get(key)
     if cached is None:
         cached = _build_rows(frame, grid, excl, start_rows or {})
-        if len(_ROWS_CACHE) >= _ROWS_CACHE_MAX:
-            del _ROWS_CACHE[next(iter(_ROWS_CACHE))]
-        _ROWS_CACHE[key] = cached
+        _keep(_ROWS_CACHE, "frames", key, cached, sum(len(c) for c in cached))
     top = mm_to_pt(frame.rect.y)
     return [Column(page_index, frame.id, ci, cx, cw, top, list(rows), None if excl else cw)
             for ci, ((cx, cw), rows) in enumerate(zip(column_boxes(frame), cached))]
@@ -161,6 +186,7 @@ def frame_columns(page_index: int, page: Page, frame: TextFrame, grid: Grid,
 def clear_cache() -> None:
     _ROWS_CACHE.clear()
     _UNIFORM_CACHE.clear()
+    _cached_rows.update(frames=0, uniform=0)
 
 
 def _uniform_rows(x: float, width: float, first: float, pitch: float, count: int, ascent: float) -> list[Row]:
@@ -169,18 +195,15 @@ def _uniform_rows(x: float, width: float, first: float, pitch: float, count: int
     rows = _UNIFORM_CACHE.get(key)
     if rows is None:
         rows = [Row(x, width, t, t + ascent) for t in [first + i * pitch for i in range(count)]]
-        if len(_UNIFORM_CACHE) >= _ROWS_CACHE_MAX:
-            del _UNIFORM_CACHE[next(iter(_UNIFORM_CACHE))]
-        _UNIFORM_CACHE[key] = rows
+        _keep(_UNIFORM_CACHE, "uniform", key, rows, len(rows))
     return rows
 
 
 def _build_rows(frame: TextFrame, grid: Grid, excl: list[tuple[float, float, float, float]],
                 start_rows: dict[int, float]) -> list[list[Row]]:
     top = mm_to_pt(frame.rect.y)
-    bottom = mm_to_pt(frame.rect.bottom)
     min_width = MIN_ROW_EM * grid.size
-    n_rows = grid.rows_in(bottom - top)
+    n_rows = grid.frame_rows(frame)
     ascent = EM_BOX_ASCENT * grid.size
     out: list[list[Row]] = []
     for ci, (cx, cw) in enumerate(column_boxes(frame)):

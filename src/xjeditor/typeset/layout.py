@@ -7,19 +7,21 @@ display pages and, per story, where it runs and its copyfit figure.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 
-from ..dataclass_cache import dataclass
 from ..model import BoxFrame, FitMode, ImageFrame, Issue, RuleFrame, mm_to_pt, pt_to_mm
 from .display import Box, DisplayPage, ImagePlacement, Item, Rule
 from .imagesize import image_size_px
-from .story import StoryLayout, layout_caption, layout_story
+from .story import StoryLayout, layout_caption, layout_story, thread_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .story import FontSource
 
 PLACEHOLDER_ASPECT = 1.5  # width / height assumed for an empty image frame's content
+# Grid rows the text frames of all threads of an issue may have together: some ten times
+# a 64-page broadsheet's (see grid.MAX_FRAME_ROWS).
+MAX_ISSUE_ROWS = 1_000_000
 
 
 @dataclass
@@ -28,15 +30,19 @@ class IssueLayout:
 
     pages: list[DisplayPage]
     stories: dict[str, StoryLayout] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the whole issue (fonts not installed)
 
 
 def place_image(frame: ImageFrame, size_px: tuple[int, int] | None) -> ImagePlacement:
-    """Where the whole image goes so that the frame shows the right part of it."""
+    """Where the whole image goes so that the frame shows the right part of it. A frame
+    with no area (or one its caption fills) shows nothing: the image gets no size."""
     fx, fy, fw, fh = (mm_to_pt(v) for v in (frame.rect.x, frame.rect.y, frame.rect.w, frame.rect.h))
+    if fw <= 0 or fh <= 0:
+        return ImagePlacement((fx, fy, max(fw, 0.0), max(fh, 0.0)), fx, fy, 0.0, 0.0, frame.image, frame=frame.id)
     if size_px is None or frame.image is None:
         return ImagePlacement((fx, fy, fw, fh), fx, fy, fw, fh, frame.image, frame=frame.id)
     pw, ph = size_px
-    aspect = pw / ph if ph else PLACEHOLDER_ASPECT
+    aspect = pw / ph if pw > 0 and ph > 0 else PLACEHOLDER_ASPECT
     if frame.fit == FitMode.MANUAL:
         iw = mm_to_pt(pw / 300.0 * 25.4) * frame.scale
         ih = iw / aspect
@@ -86,22 +92,34 @@ def layout_issue(issue: Issue, fonts: FontSource,
     result = IssueLayout(pages)
     result.stories.update(captions)
     stories = [story for story in issue.stories.values() if story.id not in captions]
+    budget: dict[str, int] = {}  # story -> grid rows its thread may have (issue order)
+    left = MAX_ISSUE_ROWS
+    for story in stories:
+        budget[story.id] = left
+        left -= thread_rows(issue, story, left)
     if on_page is None:
         for story in stories:
-            sl = layout_story(issue, story, fonts)
+            sl = layout_story(issue, story, fonts, row_budget=budget[story.id])
             result.stories[story.id] = sl
             for pi, items in sl.items.items():
                 text_items[pi].extend(items)
         for pi, items in enumerate(text_items):
             pages[pi].items.extend(items)
     else:
-        _layout_streaming(issue, fonts, stories, pages, text_items, result, on_page)
+        _layout_streaming(issue, fonts, stories, pages, text_items, result, on_page, budget)
+    fallbacks: dict[str, str] = {}
+    for sl in result.stories.values():
+        for font, used in sl.font_fallbacks.items():
+            fallbacks.setdefault(font, used)
+    result.warnings.extend(
+        f"字体 {font!r} 未安装，改用 {used} | font {font!r} is not installed; {used} is used instead"
+        for font, used in fallbacks.items())
     return result
 
 
 def _layout_streaming(issue: Issue, fonts: FontSource, stories: list, pages: list[DisplayPage],
                       text_items: list[list[Item]], result: IssueLayout,
-                      on_page: Callable[[DisplayPage], None]) -> None:
+                      on_page: Callable[[DisplayPage], None], budget: dict[str, int]) -> None:
     """``layout_issue``'s stories, set in the order of the first page they run on, each
     page handed to ``on_page`` as soon as every story running on it is set. A page gets
     the same items in the same order as without ``on_page``: stories in issue order."""
@@ -128,7 +146,7 @@ def _layout_streaming(issue: Issue, fonts: FontSource, stories: list, pages: lis
     send_ready()
     order = sorted(stories, key=lambda story: touches[story.id][0] if touches[story.id] else -1)
     for story in order:
-        sl = done[story.id] = layout_story(issue, story, fonts)
+        sl = done[story.id] = layout_story(issue, story, fonts, row_budget=budget[story.id])
         if not set(sl.items) <= set(touches[story.id]):  # items only go to the thread's pages
             raise RuntimeError(f"story {story.id}: items outside its frames' pages")
         for pi in touches[story.id]:

@@ -18,10 +18,10 @@ import math
 import re
 from itertools import repeat
 from collections.abc import Callable, Sequence
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 
-from ..dataclass_cache import dataclass
 from ..model import (
+    DEFAULT_PART_STYLE,
     HEADLINE_KINDS,
     Align,
     Issue,
@@ -30,13 +30,25 @@ from ..model import (
     Story,
     StoryPart,
     TextFrame,
+    default_stylesheet,
     mm_to_pt,
 )
 from .compose import ComposedParagraph, ComposeOptions, Run, compose_paragraph
 from .display import Box, GlyphRun, ImagePlacement, Item
-from .grid import EM_BOX_ASCENT, Column, Grid, Row, column_boxes, frame_columns, grid_warnings, leading_warnings
+from .fonts import FontError
+from .grid import (
+    EM_BOX_ASCENT,
+    MAX_THREAD_ROWS,
+    Column,
+    Grid,
+    Row,
+    column_boxes,
+    frame_columns,
+    grid_warnings,
+    leading_warnings,
+)
 
-TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Protocol
 
@@ -84,6 +96,7 @@ class StoryLayout:
     warnings: list[str] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)  # character -> font key lacking it
     pages: list[int] = field(default_factory=list)  # page indexes the story appears on
+    font_fallbacks: dict[str, str] = field(default_factory=dict)  # font not installed -> font used
     jumps: list[tuple[int, int]] = field(default_factory=list)  # (from page, to page) indexes
     loose_lines: int = 0  # lines stretched more than 1/4 em a gap (R23)
     orphans: int = 0  # paragraphs whose last line is one character that could not be mended (R29)
@@ -102,13 +115,39 @@ class Setter:
         self.issue = issue
         self.fonts = fonts
         self.layout = layout
+        self._known: dict[str, bool] = {}  # font key -> whether the registry has it
 
     def style(self, part: StoryPart) -> ParagraphStyle:
+        """The part's paragraph style: its own, else the sheet's body style, else the
+        built-in default of that name or of the part's kind (a sheet may be empty)."""
         styles = self.issue.styles.paragraph
         style = styles.get(part.style_name) or styles.get("body")
         if style is None:
-            raise KeyError(f"style {part.style_name!r} is not in the style sheet")
-        return style
+            style = builtin_style(part.style_name, DEFAULT_PART_STYLE.get(part.kind, "body"))
+        return self.usable(style)
+
+    def usable(self, style: ParagraphStyle) -> ParagraphStyle:
+        """``style`` with a font the registry has: a family name that is not installed
+        is replaced by the font of its role (the built-in style of the same name, else
+        书宋), and noted in ``font_fallbacks``."""
+        font = self.font_key(str(style.font), builtin_style(style.name).font)
+        return style if font == str(style.font) else replace(style, font=font)
+
+    def font_key(self, font: str, fallback: str) -> str:
+        """``font`` when the registry can give its metrics, else ``fallback``."""
+        ok = self._known.get(font)
+        if ok is None:
+            try:
+                self.fonts.metrics(font)
+                ok = True
+            except FontError:
+                ok = False
+            self._known[font] = ok
+        if ok:
+            return font
+        fallback = str(fallback)
+        self.layout.font_fallbacks.setdefault(font, fallback)
+        return fallback
 
     def runs(self, text: str, style: ParagraphStyle, spans: Sequence[tuple[int, int, str]] = ()) -> list[Run]:
         """Runs of ``text`` in the style's font, character styles applied, and characters the
@@ -124,7 +163,7 @@ class Setter:
             for s, e, name in spans:
                 cs = cstyles.get(name)
                 if cs and s <= a and b <= e:
-                    font = str(cs.font or font)
+                    font = self.font_key(str(cs.font), font) if cs.font else font
                     size = cs.size or size
             pieces.extend(self._with_fallbacks(text[a:b], font, size))
         return [Run(t, f, s, self.fonts.metrics(f)) for t, f, s in pieces if t]
@@ -162,6 +201,16 @@ class Setter:
 
 
 _OPTIONS: dict[tuple, ComposeOptions] = {}
+_BUILTIN: dict[str, ParagraphStyle] = {}
+
+
+def builtin_style(name: str, kind_default: str = "body") -> ParagraphStyle:
+    """The built-in default style ``name`` (model.default_stylesheet), else the one
+    named ``kind_default``, else body: what a part is set in when the issue's sheet has
+    neither its style nor a body style."""
+    if not _BUILTIN:
+        _BUILTIN.update(default_stylesheet().paragraph)
+    return _BUILTIN.get(name) or _BUILTIN.get(kind_default) or _BUILTIN["body"]
 
 
 def _options(style: ParagraphStyle, *, indent: float | None = None, align: Align | None = None) -> ComposeOptions:
@@ -195,13 +244,13 @@ def _compose_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width
 # --------------------------------------------------------------------------- the head
 
 
-def _continued_style(issue: Issue) -> ParagraphStyle:
+def _continued_style(setter: Setter) -> ParagraphStyle:
     """The 续题 over a continuation: the sheet's ``continued`` style, else the 主题 style
     at 小四 or smaller."""
-    styles = issue.styles.paragraph
+    styles = setter.issue.styles.paragraph
     if "continued" in styles:
-        return styles["continued"]
-    title = styles.get("title") or styles.get("body")
+        return setter.usable(styles["continued"])
+    title = setter.usable(styles.get("title") or styles.get("body") or builtin_style("title"))
     return replace(title, name="continued", label="续题", size=min(title.size, 12.0), line_gap=0.2)
 
 
@@ -329,7 +378,7 @@ def _note_box(setter: Setter, notes: list[StoryPart], width: float, grid: Grid,
               story_id: str) -> tuple[float, Callable[[float, float, int], None]]:
     """The 编者按 block: 楷体 paragraphs in a ruled box, the label ``编者按：`` in 黑体."""
     pad = grid.size
-    inner = width - 2 * pad
+    inner = max(0.0, width - 2 * pad)
     composed: list[tuple[list, ParagraphStyle]] = []
     for part in notes:
         style = setter.style(part)
@@ -637,14 +686,49 @@ def _chars(text: str) -> int:
 # --------------------------------------------------------------------------- entry point
 
 
-def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
-    """Set one story into its thread of frames; items go to the pages they fall on."""
+def _body_grid(issue: Issue) -> Grid:
+    body = issue.styles.paragraph.get("body")
+    return Grid.for_body(body.size if body else 9.0, body.line_gap if body else 0.5)
+
+
+def cut_thread(chain: list[tuple[int, TextFrame]], grid: Grid,
+               budget: int) -> tuple[list[tuple[int, TextFrame]], int]:
+    """The frames of a thread that get grid rows, and how many rows they have together:
+    at most ``MAX_THREAD_ROWS`` and ``budget``, the first frame always unless it alone
+    has more than ``budget`` (no file makes the engine build millions of rows)."""
+    limit = min(MAX_THREAD_ROWS, budget)
+    rows = 0
+    for k, (_pi, frame) in enumerate(chain):
+        more = grid.frame_rows(frame) * max(1, frame.columns)
+        if rows + more > limit and (k > 0 or budget < more):
+            return chain[:k], rows
+        rows += more
+    return chain, rows
+
+
+def thread_rows(issue: Issue, story: Story, budget: int) -> int:
+    """Grid rows ``layout_story`` gives the story's thread with ``row_budget=budget``."""
+    return cut_thread(issue.story_frames(story.id), _body_grid(issue), budget)[1]
+
+
+def layout_story(issue: Issue, story: Story, fonts: FontSource, *,
+                 row_budget: int = MAX_THREAD_ROWS) -> StoryLayout:
+    """Set one story into its thread of frames; items go to the pages they fall on.
+
+    ``row_budget``: the grid rows the thread's frames may have together (``layout_issue``
+    shares a budget among all the stories of an issue, ``thread_rows``)."""
     layout = StoryLayout(story.id)
     chain = issue.story_frames(story.id)
     setter = Setter(issue, fonts, layout)
     body_style = issue.styles.paragraph.get("body")
-    grid = Grid.for_body(body_style.size if body_style else 9.0, body_style.line_gap if body_style else 0.5)
+    grid = _body_grid(issue)
     layout.warnings.extend(leading_warnings(body_style.line_gap if body_style else 0.5))
+    kept, _rows = cut_thread(chain, grid, row_budget)
+    if len(kept) < len(chain):
+        cut = len(chain) - len(kept)
+        layout.warnings.append(f"文本框的网格行数过多，文本框链的后 {cut} 个框未排 | too many grid rows: "
+                               f"the last {cut} frames of the thread are left empty")
+        chain = kept
     if not chain:
         layout.copyfit.overset_chars = story.text_length()
         layout.warnings.append("稿件未排入任何文本框")
@@ -668,7 +752,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
     cont_heads: dict[int, tuple[list, ParagraphStyle, int]] = {}  # frame index -> (lines, style, rows)
     for k in range(1, len(chain)):
         if chain[k][0] != chain[k - 1][0] and story.headline:
-            cstyle = _continued_style(issue)
+            cstyle = _continued_style(setter)
             fbox = column_boxes(chain[k][1])
             cwidth = fbox[-1][0] + fbox[-1][1] - fbox[0][0]
             clines = _compose_lines(setter, StoryPart(PartKind.TITLE, story.headline), cstyle, cwidth,
@@ -691,7 +775,7 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource) -> StoryLayout:
                 layout.warnings.append(w)
 
     # Reserve rows for jump lines where the thread changes page (R35).
-    jump_style = issue.styles.paragraph.get("jump") or body_style
+    jump_style = setter.usable(issue.styles.paragraph.get("jump") or body_style or builtin_style("jump"))
     reserved: list[tuple[int, Row, str]] = []  # (column index, row, text)
     for k in range(len(chain) - 1):
         pa, pb = chain[k][0], chain[k + 1][0]
