@@ -2,8 +2,8 @@
 
 Public API (docs/LAYOUTS.md)::
 
-    load_layout(name_or_stem_or_path) -> Layout         # raises UnknownLayoutError, LayoutError
-    available_layouts() -> [(name, path)]
+    load_layout(name_or_stem) -> Layout                 # bundled, then the user's; raises UnknownLayoutError, LayoutError
+    available_layouts() -> [(name, path)]               # the user's folder: spec.user_layouts_dir()
     validate_layout(layout) -> [LayoutError]            # empty when sound
     furniture(issue, page_index, layout=None) -> (frames, stories)   # ids start with "_"
     issue_with_furniture(issue, layout=None) -> Issue   # a copy with every page's furniture

@@ -29,7 +29,7 @@ from ..model import (
     pt_to_mm,
 )
 from .errors import LayoutValueError
-from .spec import Layout, _save_caches, load_layout, render_template
+from .spec import Layout, load_layout, render_template
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,9 +94,7 @@ def furniture(issue: Issue, page_index: int, layout: Layout | str | None = None)
     issue was made from. Raises :class:`~xjeditor.layouts.LayoutError` (a template error
     names the layout file and line)."""
     lay = load_layout(layout if layout is not None else issue.layout)
-    out = _furniture(issue, page_index, lay)
-    _save_caches()
-    return out
+    return _furniture(issue, page_index, lay)
 
 
 def _furniture(issue: Issue, page_index: int, lay: Layout) -> tuple[list[Frame], list[Story]]:
@@ -170,5 +168,4 @@ def issue_with_furniture(issue: Issue, layout: Layout | str | None = None) -> Is
         page.frames = list(page.frames) + frames
         for s in stories:
             out.stories[s.id] = s
-    _save_caches()  # texts rendered for the first time, once for the whole issue
     return out

@@ -10,29 +10,21 @@ standing data for a new issue; and paragraph-style overrides on top of
 Loading reads the file, resolves every length to millimetres, compiles every template and
 checks the result (:func:`validate_layout`); any problem raises a :class:`LayoutError`
 naming the file and, where it can be found, the line.
-
-Layouts that loaded cleanly and the texts their templates rendered are kept between runs
-(:mod:`xjeditor.layouts.caches`); tomllib and jinja2 are imported only when a file has to be
-parsed or a template compiled or rendered, so a run that finds everything there imports
-neither.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
-import importlib.util
-import marshal
 import math
 import os
 import re
+import sys
 import threading
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..dataclass_cache import dataclass
 from ..model import (
     CMYK,
     Align,
@@ -46,11 +38,10 @@ from ..model import (
     pt_to_mm,
     zihao_to_pt,
 )
-from . import caches
 from .cnformat import FILTERS
 from .errors import LayoutError, LayoutFileError, LayoutTemplateError, LayoutValueError, UnknownLayoutError
 
-TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # jinja2 is imported when a template is compiled or rendered
     from typing import Any
 
@@ -65,34 +56,15 @@ WHOLE_CHAR_TOLERANCE = 0.01
 _EPS = 1e-6
 
 
-class _Pattern:
-    """A regular expression compiled when first used. The layouts come from a cache
-    (``layouts.caches``) in all but the first command after they change, and that never
-    parses a layout file: compiling these at import cost each command about a
-    millisecond for nothing."""
-
-    __slots__ = ("_source", "_compiled")
-
-    def __init__(self, source: str) -> None:
-        self._source = source
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:  # match, fullmatch, ...
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self._source)
-        return getattr(compiled, name)
-
-
-_ID = _Pattern(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 # --------------------------------------------------------------------------------------
 # where things are in the file (tomllib keeps no positions)
 # --------------------------------------------------------------------------------------
 
-_HEADER = _Pattern(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = _Pattern(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$""")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$""")
 
 
 class _Locator:
@@ -262,7 +234,7 @@ class _Reader:
 # lengths: "16 lines", "3 cols + 1 gutter", "rest - 2 mm", 12.5 (mm)
 # --------------------------------------------------------------------------------------
 
-_TERM = _Pattern(
+_TERM = re.compile(
     r"\s*([+-])?\s*(?:(\d+(?:\.\d+)?|\.\d+)\s*(mm|pt|em|lines?|cols?|columns?|gutters?)?|(full|rest))\s*"
 )
 
@@ -580,11 +552,14 @@ def _build_stylesheet(layout: Layout) -> StyleSheet:
 
 
 def make_environment() -> jinja2.Environment:
-    """The jinja2 environment of layout templates: undefined names are errors."""
+    """The jinja2 environment of layout templates: undefined names are errors, and the
+    templates run sandboxed (``ImmutableSandboxedEnvironment``: no attributes starting
+    with ``_``, no calls that change a value), since a layout is a file from elsewhere."""
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=False)
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                        keep_trailing_newline=False)
     env.filters.update(FILTERS)
     env.globals.update(FILTERS)
     return env
@@ -611,80 +586,6 @@ def template_label(path: Path, table: str, key: str) -> str:
     return f"{path}#{table}.{key}"
 
 
-class _CodeCache:
-    """Compiled templates kept between runs, keyed by the template's label and source.
-
-    Compiling a template runs jinja2's lexer, parser and code generator and then Python's
-    compiler, and the first compile builds the lexer's regular expressions: together the
-    largest part of loading a layout. The code objects are marshalled to one file per
-    jinja2 and Python bytecode version in ``paths.user_cache_dir("templates")``.
-    """
-
-    MAX_ENTRIES = 4096
-
-    def __init__(self) -> None:
-        self._codes: dict[str, Any] | None = None
-        self._dirty = False
-
-    def _file(self) -> Path | None:
-        folder = paths.user_cache_dir("templates")
-        if folder is None:
-            return None
-        import jinja2
-
-        tag = importlib.util.MAGIC_NUMBER.hex()
-        return folder / f"jinja2-{jinja2.__version__}-py{tag}.marshal"
-
-    def _load(self) -> dict[str, Any]:
-        if self._codes is None:
-            self._codes = {}
-            path = self._file()
-            if path is not None:
-                try:
-                    codes = marshal.loads(path.read_bytes())
-                    if isinstance(codes, dict):
-                        self._codes = codes
-                except (OSError, ValueError, EOFError, TypeError):
-                    pass  # missing or damaged: compiled afresh and written again
-        return self._codes
-
-    @staticmethod
-    def key(label: str, source: str) -> str:
-        return hashlib.sha256(f"{label}\0{source}".encode()).hexdigest()
-
-    def get(self, label: str, source: str) -> Any:
-        return self._load().get(self.key(label, source))
-
-    def put(self, label: str, source: str, code: Any) -> None:
-        codes = self._load()
-        if len(codes) >= self.MAX_ENTRIES:
-            codes.clear()
-        codes[self.key(label, source)] = code
-        self._dirty = True
-
-    def save(self) -> None:
-        if not self._dirty or self._codes is None:
-            return
-        self._dirty = False
-        path = self._file()
-        if path is not None:
-            paths.write_cache_file(path, marshal.dumps(self._codes))
-
-
-_CODES = _CodeCache()
-#: Parsed layouts and the names layout files declare, kept between runs.
-_LAYOUTS = caches.LayoutStore()
-#: Texts rendered from templates, kept between runs.
-_RENDERS = caches.RenderStore()
-
-
-def _save_caches() -> None:
-    """Write whatever the caches kept between runs gained (furniture calls this when done)."""
-    _CODES.save()
-    _LAYOUTS.save()
-    _RENDERS.save()
-
-
 def _compile(layout: Layout, table: str, key: str, source: str, *, expression: bool = False) -> None:
     if expression:
         source = "{{ (" + source + ") and 'yes' or '' }}"
@@ -696,38 +597,25 @@ def _build(layout: Layout, table: str, key: str, source: str, expression: bool) 
     """Compile one template (``source`` as given to jinja2) into ``layout.templates``."""
     label = template_label(layout.path, table, key)
     env = _env()
-    code = _CODES.get(label, source)
-    if code is None:
-        import jinja2
+    import jinja2
 
-        try:
-            code = env.compile(source, name=label, filename=label)
-            _CODES.put(label, source, code)
-        except jinja2.TemplateSyntaxError as exc:
-            line = layout.line_of(table, key, exc.lineno if not expression else None)
-            raise LayoutTemplateError(
-                f"{table}.{key}: template syntax error: {exc.message}",
-                f"{table}.{key}：模板语法错误：{exc.message}",
-                path=layout.path, line=line,
-            ) from None
+    try:
+        code = env.compile(source, name=label, filename=label)
+    except jinja2.TemplateSyntaxError as exc:
+        line = layout.line_of(table, key, exc.lineno if not expression else None)
+        raise LayoutTemplateError(
+            f"{table}.{key}: template syntax error: {exc.message}",
+            f"{table}.{key}：模板语法错误：{exc.message}",
+            path=layout.path, line=line,
+        ) from None
     template = env.template_class.from_code(env, code, env.make_globals(None))
     layout.templates[(table, key)] = template
     return template
 
 
-def render_template(layout: Layout, table: str, key: str, context: dict[str, Any], *, cache: bool = True) -> str:
-    """Render one template; errors become :class:`LayoutTemplateError` with the line.
-
-    A text this template rendered from the same context before (in this run or an earlier
-    one) is taken from the cache unless ``cache`` is false; only what jinja2 rendered
-    without an error is kept there."""
+def render_template(layout: Layout, table: str, key: str, context: dict[str, Any]) -> str:
+    """Render one template; errors become :class:`LayoutTemplateError` with the line."""
     label = template_label(layout.path, table, key)
-    source = layout.sources.get((table, key))
-    stored = _RENDERS.key(label, source, context) if cache and source is not None else None
-    if stored is not None:
-        text = _RENDERS.get(stored)
-        if text is not None:
-            return text
     template = layout.templates.get((table, key))
     if template is None:
         template = _build(layout, table, key, layout.sources[(table, key)], key == "when")
@@ -746,14 +634,12 @@ def render_template(layout: Layout, table: str, key: str, context: dict[str, Any
         line = layout.line_of(table, key, None if is_expr else (lineno or 1))
         if isinstance(exc, jinja2.UndefinedError):
             what, what_zh = f"undefined variable: {exc.message}", f"未定义的变量：{exc.message}"
+        elif isinstance(exc, jinja2.exceptions.SecurityError):
+            what, what_zh = f"not allowed in a layout template: {exc}", f"版式模板中不允许：{exc}"
         else:
             what, what_zh = f"{type(exc).__name__}: {exc}", f"{type(exc).__name__}：{exc}"
         raise LayoutTemplateError(f"{table}.{key}: {what}", f"{table}.{key}：{what_zh}",
                                   path=layout.path, line=line) from None
-    # a template that changed its context is rendered every time, so that what it changed
-    # is seen by the templates rendered after it
-    if stored is not None and _RENDERS.key(label, source, context) == stored:
-        _RENDERS.put(stored, text)
     return text
 
 
@@ -769,16 +655,6 @@ def _text_of(data: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-def _read(path: Path) -> tuple[bytes, str] | None:
-    """The file's bytes and text, or None when either cannot be had (``_parse`` then reads
-    the file itself and reports why)."""
-    try:
-        data = path.read_bytes()
-        return data, _text_of(data)
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _parse(path: Path, text: str | None = None) -> Layout:
@@ -1038,7 +914,7 @@ def validate_layout(layout: Layout) -> list[LayoutError]:
             for key in ("when", "text"):
                 if (el.table, key) in layout.sources:
                     try:
-                        render_template(layout, el.table, key, ctx, cache=False)
+                        render_template(layout, el.table, key, ctx)
                     except LayoutError as exc:
                         problems.append(exc)
     return problems
@@ -1051,23 +927,50 @@ def validate_layout(layout: Layout) -> list[LayoutError]:
 _CACHE: dict[Path, tuple[tuple[int, int], Layout]] = {}
 
 
+def user_layouts_dir() -> Path:
+    """The folder where a user installs layouts of their own: ``$XDG_DATA_HOME/xjeditor/
+    layouts`` (by default ``~/.local/share/xjeditor/layouts``), on macOS
+    ``~/Library/Application Support/xjeditor/layouts``, on Windows
+    ``%APPDATA%\\xjeditor\\layouts``. It need not exist."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "xjeditor" / "layouts"
+
+
+def layout_folders() -> list[Path]:
+    """Where layouts are looked up, in this order: the bundled ones, then the user's."""
+    return [paths.layouts_dir(), user_layouts_dir()]
+
+
 def layout_files(directory: Path | None = None) -> list[Path]:
-    """The layout files shipped (``layouts/*.toml``), sorted by file name."""
-    folder = directory or paths.layouts_dir()
-    try:
-        return sorted(p for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
+    """The layout files (``*.toml``) of ``directory``, else of the bundled folder and then
+    the user's (:func:`layout_folders`); each folder's sorted by file name."""
+    out: list[Path] = []
+    for folder in [directory] if directory is not None else layout_folders():
+        try:
+            out.extend(sorted(p for p in folder.glob("*.toml") if p.is_file()))
+        except OSError:
+            continue
+    return out
 
 
 def available_layouts(directory: Path | None = None) -> list[tuple[str, Path]]:
-    """(name, path) of every shipped layout that loads; broken files are left out."""
+    """(name, path) of every layout that loads, bundled ones first; broken files are
+    left out, and so is a layout whose name an earlier one already has."""
     out = []
+    seen: set[str] = set()
     for path in layout_files(directory):
         try:
-            out.append((load_layout_file(path).name, path))
+            name = load_layout_file(path).name
         except LayoutError:
             continue
+        if name not in seen:
+            seen.add(name)
+            out.append((name, path))
     return out
 
 
@@ -1075,9 +978,7 @@ def load_layout_file(path: str | os.PathLike[str], *, check: bool = True) -> Lay
     """Load one layout file; with ``check`` (the default) the first problem
     :func:`validate_layout` finds is raised.
 
-    Layouts are remembered until their file changes, and a layout that loaded and validated
-    cleanly is also kept between runs, by its path and the file's content (see
-    :mod:`xjeditor.layouts.caches`)."""
+    Layouts are remembered until their file changes."""
     p = Path(path).resolve()
     try:
         st = p.stat()
@@ -1087,52 +988,47 @@ def load_layout_file(path: str | os.PathLike[str], *, check: bool = True) -> Lay
     cached = _CACHE.get(p)
     if cached and cached[0] == stamp and stamp != (0, 0):
         return cached[1]
-    read = _read(p)
-    data_digest = caches.digest(read[0]) if read is not None else None
-    if data_digest is not None:
-        stored = _LAYOUTS.layout(p, data_digest)
-        if isinstance(stored, Layout) and stored.path == p:
-            _CACHE[p] = (stamp, stored)
-            return stored
-    layout = _parse(p, read[1] if read is not None else None)
-    _CODES.save()
+    layout = _parse(p)
     if check:
         problems = validate_layout(layout)
         if problems:
             raise problems[0]
         _CACHE[p] = (stamp, layout)
-        if data_digest is not None:
-            _LAYOUTS.put_layout(p, data_digest, layout)
-            _LAYOUTS.save()
     return layout
 
 
 def load_layout(name: str | os.PathLike[str] | Layout, directory: Path | None = None) -> Layout:
-    """A layout by name (``社区晨报-四开``), file stem (``chenbao-sikai``) or path to a .toml file."""
+    """A layout by name (``社区晨报-四开``) or file stem (``chenbao-sikai``), looked up
+    among the bundled layouts and then the user's (:func:`layout_folders`).
+
+    A string is always a name, never a path: issue files name their layout, and they come
+    from elsewhere (``"../x.toml"`` is just an unknown layout). Code that means a file of
+    its own passes a ``Path`` (or calls :func:`load_layout_file`). Raises
+    :class:`UnknownLayoutError`, or the error of the file declaring that name."""
     if isinstance(name, Layout):
         return name
-    text = os.fspath(name)
-    candidate = Path(text)
-    if text.endswith(".toml"):
-        if not candidate.is_file():
-            raise LayoutFileError("no such layout file", "找不到版式文件", path=candidate)
-        return load_layout_file(candidate)
+    if isinstance(name, os.PathLike):
+        return load_layout_file(name)
+    if not isinstance(name, str):
+        raise TypeError(f"a layout name must be a string, not {type(name).__name__}")
+    text = name
     files = layout_files(directory)
     for path in files:
         if path.stem == text:
             return load_layout_file(path)
-    try:
-        for path in files:
-            if _declared_name(path) != text:  # cheap: no template is compiled for the others
-                continue
-            try:
-                layout = load_layout_file(path)
-            except LayoutError:
-                continue  # a broken file is reported when asked for by its stem or path
-            if layout.name == text:
-                return layout
-    finally:
-        _LAYOUTS.save()  # names read from files
+    broken: LayoutError | None = None
+    for path in files:
+        if _declared_name(path) != text:  # cheap: no template is compiled for the others
+            continue
+        try:
+            layout = load_layout_file(path)
+        except LayoutError as exc:
+            broken = broken or exc  # reported unless another file of that name loads
+            continue
+        if layout.name == text:
+            return layout
+    if broken is not None:
+        raise broken
     raise UnknownLayoutError(text, [n for n, _ in available_layouts(directory)])
 
 
@@ -1141,8 +1037,7 @@ _NAMES: dict[Path, tuple[tuple[int, int], str | None]] = {}
 
 def _declared_name(path: Path) -> str | None:
     """The ``name`` a layout file declares, read as plain TOML (None when unreadable);
-    remembered until the file changes (every typesetting looks its layout up by name), and
-    between runs by the file's content."""
+    remembered until the file changes (every typesetting looks its layout up by name)."""
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
@@ -1156,15 +1051,11 @@ def _declared_name(path: Path) -> str | None:
     except OSError:
         name = None
     else:
-        data_digest = caches.digest(data)
-        found, name = _LAYOUTS.name(path, data_digest)
-        if not found:
-            import tomllib
+        import tomllib
 
-            try:
-                name = tomllib.loads(_text_of(data)).get("name")
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-                name = None
-            _LAYOUTS.put_name(path, data_digest, name if isinstance(name, str) else None)
+        try:
+            name = tomllib.loads(_text_of(data)).get("name")
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            name = None
     _NAMES[path] = (stamp, name if isinstance(name, str) else None)
     return _NAMES[path][1]

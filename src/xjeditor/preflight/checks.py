@@ -6,11 +6,9 @@ them all and returns the findings sorted by page, then severity.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import field
+from dataclasses import dataclass, field
 
-from ..dataclass_cache import dataclass
 from ..model import Frame, ImageFrame, Issue, RuleFrame, TextFrame
 from .findings import Finding, Severity, sort_key
 
@@ -215,10 +213,10 @@ def _kind_zh(f: Frame) -> str:
 
 
 def _image_facts(data: bytes) -> _ImageFacts:
-    from PIL import Image
+    from ..render.pdf_images import open_picture
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with open_picture(data) as im:  # (pictures over the pixel limit are refused unread)
             w, h = im.size
             mode = im.mode
             orientation = im.getexif().get(0x0112, 1)

@@ -2,7 +2,12 @@
 
 ``prepare_image`` turns an ``ImageAsset`` and its placement into the JPEG the PDF embeds:
 
-1. decode (a JPEG is decoded at a reduced scale when that still leaves enough pixels);
+1. decode: pictures over ``MAX_PIXELS`` are refused (``ImageTooLarge``) from their header,
+   before any pixel is decoded; a JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``)
+   and any other picture reduced by a whole factor (``reduce``) when that still leaves
+   enough pixels for ``MAX_PPI``; more than 8 bits a sample (16-bit greyscale, 32-bit
+   integer, floating point) is scaled to 8 bits by the samples' range, the way the
+   screen shows it (``picture_decode.to_8bit``), never clipped;
 2. apply the EXIF orientation;
 3. crop to the part visible inside the clip rectangle (whole source pixels, so the
    crop is placed exactly where those pixels were);
@@ -15,9 +20,13 @@
    ``to_cmyk`` stands in;
 6. encode as a CMYK JPEG.
 
-Prepared images are kept in a cache folder (``cache_dir``), keyed by a hash of the
-image's bytes and everything else the result depends on, so a second export of the same
-issue does not decode, resample or separate again.
+Prepared images are kept in a cache folder (``cache_dir``), so a second export of the
+same issue does not decode, resample or separate again. An entry's key is a hash of the
+picture's bytes (its SHA-256), the placement and output settings, the output profile,
+Pillow's version and the source of the code that prepares it (this module and
+``picture_decode``). An entry is plain data: a header (magic, its key, the lengths, a
+BLAKE2b checksum), the placement facts as JSON and the JPEG; it is used only when the
+key and the checksum match, and made again otherwise.
 
 Pillow writes CMYK JPEGs the way Adobe applications do, with inverted channel values,
 so the image XObject carries ``/Decode [1 0 1 0 1 0 1 0]``.
@@ -35,34 +44,41 @@ import os
 import struct
 import sys
 import threading
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 # Only Image at import time (reportlab imports it anyway): ImageChops, ImageMath and
 # ImageOps are imported where an image is actually prepared, which an export whose
 # images all come from the cache never does.
 from PIL import Image, UnidentifiedImageError
+from PIL import __version__ as PILLOW_VERSION
 
-from ..dataclass_cache import dataclass
 from ..model import ImageAsset
 from ..paths import prune_cache, resources_dir, touch_cache_file, user_cache_dir, write_cache_file
-from ..typeset.imagesize import SOF_MARKERS, jpeg_segments
+from ..typeset.imagesize import SOF_MARKERS, image_size_px, jpeg_segments
+from . import picture_decode
+from .picture_decode import MAX_PIXELS, to_8bit
 
 MAX_PPI = 300.0
 JPEG_QUALITY = 90
 TOTAL_INK_LIMIT = 240.0  # percent, spec R45 (configurable 220-280)
 OUTPUT_PROFILE = "icc/xj-newsprint-tr002.icc"  # under resources/
-# Bump when the preparation changes, so cached results made by older code are not used.
-CACHE_VERSION = 1
+# The cache entries' format (the key also covers this module's source, so a change to
+# the preparation makes new entries by itself).
+CACHE_VERSION = 2
 # The cache folder is kept under this size, least recently used entries going first.
 CACHE_MAX_BYTES = 512 * 1024 * 1024
-# Decoding bombs: refuse images above this many pixels instead of exhausting memory.
-MAX_PIXELS = 200_000_000
 
 _ROTATED_ORIENTATIONS = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 class ImageError(Exception):
     """An image cannot be read or converted."""
+
+
+class ImageTooLarge(ImageError):
+    """The picture has more than ``MAX_PIXELS`` pixels: it is refused, not decoded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +122,8 @@ def to_cmyk(im: Image.Image) -> Image.Image:
 
     if im.mode == "CMYK":
         return im
-    if im.mode in ("1", "L", "I", "I;16", "F"):
-        grey = im.convert("L")
+    if im.mode in ("1", "L", *picture_decode.WIDE_MODES):
+        grey = to_8bit(im).convert("L")
         zero = Image.new("L", grey.size, 0)
         return Image.merge("CMYK", (zero, zero, zero, ImageOps.invert(grey)))
     rgb = im.convert("RGB")
@@ -226,7 +242,7 @@ def separate(im: Image.Image, *, profile: str | os.PathLike | None = None,
     greyscale on the black plate, CMYK as it is; then the total ink limited."""
     if im.mode == "CMYK":
         cmyk = im
-    elif im.mode in ("1", "L", "I", "I;16", "F"):
+    elif im.mode in ("1", "L", *picture_decode.WIDE_MODES):
         cmyk = to_cmyk(im)
     else:
         target = str(profile if profile is not None else output_profile_path())
@@ -249,6 +265,8 @@ def cache_dir() -> Path | None:
 
 
 _MAGIC = b"XJPI"
+# magic, format version, key (hex), length of the facts, length of the JPEG, checksum
+_HEADER = struct.Struct(">4sH64sII32s")
 
 
 @functools.cache
@@ -259,11 +277,73 @@ def _output_profile_digest(home: str | None) -> str:
     return _profile_digest(str(output_profile_path()))
 
 
+@functools.cache
+def _code_digest() -> str:
+    """A hash of the source of the code that prepares a picture: a changed preparation
+    never meets entries the code before it made."""
+    h = hashlib.blake2b(digest_size=16)
+    for source in (__file__, picture_decode.__file__):
+        try:
+            h.update(Path(source).read_bytes())
+        except (OSError, TypeError):
+            h.update(os.urandom(16))  # source not to be had: this process's entries only
+    return h.hexdigest()
+
+
 def _cache_key(asset: ImageAsset, part, iw: float, ih: float, max_ppi: float) -> str:
     profile = _output_profile_digest(os.environ.get("XJEDITOR_HOME"))
     facts = json.dumps([CACHE_VERSION, asset.key, [round(v, 9) for v in part], round(iw, 6), round(ih, 6),
-                        max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, profile, _cms_available()])
+                        max_ppi, JPEG_QUALITY, TOTAL_INK_LIMIT, MAX_PIXELS, profile, _cms_available(),
+                        PILLOW_VERSION, _code_digest()])
     return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def _checksum(key: bytes, facts: bytes, jpeg: bytes) -> bytes:
+    h = hashlib.blake2b(key, digest_size=32)
+    h.update(facts)
+    h.update(jpeg)
+    return h.digest()
+
+
+def _entry(key: str, facts: dict, jpeg: bytes) -> bytes:
+    """The bytes of a cache entry."""
+    head = json.dumps(facts, sort_keys=True).encode()
+    k = key.encode("ascii")
+    return _HEADER.pack(_MAGIC, CACHE_VERSION, k, len(head), len(jpeg), _checksum(k, head, jpeg)) + head + jpeg
+
+
+def _facts_of(data: bytes) -> dict:
+    """The placement facts of an entry, checked; ValueError when they are not as written."""
+    facts = json.loads(data)
+    if not isinstance(facts, dict) or set(facts) != {"width", "height", "crop"}:
+        raise ValueError("unexpected facts")
+    width, height, crop = facts["width"], facts["height"], facts["crop"]
+    numbers = [width, height, *crop] if isinstance(crop, list) and len(crop) == 4 else None
+    if numbers is None or not all(type(n) is int and n >= 0 for n in numbers) or width < 1 or height < 1:
+        raise ValueError("unexpected facts")
+    return facts
+
+
+def _entry_contents(key: str, data: bytes) -> tuple[dict, bytes] | None:
+    """The facts and the JPEG of an entry's bytes, when it is whole and is the entry of
+    ``key``; else None."""
+    if len(data) < _HEADER.size:
+        return None
+    magic, version, stored_key, n_facts, n_jpeg, checksum = _HEADER.unpack_from(data)
+    k = key.encode("ascii")
+    if (magic != _MAGIC or version != CACHE_VERSION or stored_key != k
+            or len(data) != _HEADER.size + n_facts + n_jpeg):
+        return None
+    view = memoryview(data)
+    head = view[_HEADER.size:_HEADER.size + n_facts]
+    jpeg = view[_HEADER.size + n_facts:]
+    if _checksum(k, head, jpeg) != checksum:
+        return None
+    try:
+        facts = _facts_of(bytes(head))
+    except ValueError:
+        return None
+    return facts, bytes(jpeg)
 
 
 def _cache_read(key: str) -> tuple[dict, bytes] | None:
@@ -272,29 +352,21 @@ def _cache_read(key: str) -> tuple[dict, bytes] | None:
         return None
     path = folder / key[:2] / key
     try:
-        # The JPEG is read straight into bytes of its own: slicing it out of the whole
-        # file would copy it once more, into memory never touched before.
-        with open(path, "rb", buffering=0) as f:
-            head = f.read(8)
-            if len(head) != 8 or head[:4] != _MAGIC:
-                return None
-            (n,) = struct.unpack(">I", head[4:8])
-            facts = f.read(n)
-            jpeg = f.read()
-        if len(facts) != n:
-            return None
-        touch_cache_file(path)
-        return json.loads(facts), jpeg
-    except (OSError, ValueError, struct.error):
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
         return None
+    found = _entry_contents(key, data)
+    if found is not None:
+        touch_cache_file(path)
+    return found
 
 
 def _cache_write(key: str, facts: dict, jpeg: bytes) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    head = json.dumps(facts).encode()
-    write_cache_file(folder / key[:2] / key, _MAGIC + struct.pack(">I", len(head)) + head + jpeg)
+    write_cache_file(folder / key[:2] / key, _entry(key, facts, jpeg))
     prune_cache("images", CACHE_MAX_BYTES)
 
 
@@ -306,7 +378,7 @@ def _flatten(im: Image.Image) -> Image.Image:
         im = im.convert("RGBA")
         white = Image.new("RGBA", im.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, im).convert("RGB")
-    if im.mode not in ("1", "L", "I", "I;16", "F", "RGB", "CMYK"):
+    if im.mode not in ("1", "L", "RGB", "CMYK"):
         return im.convert("RGB")
     return im
 
@@ -333,10 +405,77 @@ def cached_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix:
     return found is not None, found
 
 
+# ------------------------------------------------------------------ decoding
+
+
+def _too_large(width: int, height: int) -> ImageTooLarge:
+    return ImageTooLarge(f"{width} x {height} pixels ({width * height / 1e6:.0f} megapixels) is over the "
+                         f"limit of {MAX_PIXELS // 1_000_000} megapixels; scale the picture down")
+
+
+_open_lock = threading.Lock()
+
+
+def open_picture(data: bytes) -> Image.Image:
+    """The picture opened, its header read and nothing decoded; ``ImageTooLarge`` when it
+    has more than ``MAX_PIXELS`` pixels. (Pillow's own limit, ``Image.MAX_IMAGE_PIXELS``,
+    is left as it is: its warning is not wanted here, and its error is this one.)"""
+    with _open_lock, warnings.catch_warnings():  # (the warning filters are global: one thread at a time)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError:
+            size = image_size_px(data)
+            if size is not None:
+                raise _too_large(*size) from None
+            raise ImageTooLarge(f"the picture is over the limit of {MAX_PIXELS // 1_000_000} megapixels; "
+                                "scale it down") from None
+    if im.width * im.height > MAX_PIXELS:
+        raise _too_large(im.width, im.height)
+    return im
+
+
+# Modes ``Image.reduce`` averages correctly (not palette indices, nor unpremultiplied alpha).
+_REDUCIBLE = ("L", "RGB", "CMYK", "I", "F")
+
+
+def decode(data: bytes, need_w: int, need_h: int) -> Image.Image:
+    """The picture oriented, 8 bits a sample (``1``, ``L``, ``RGB`` or ``CMYK``),
+    transparency flattened, its embedded profile in ``info`` (RGB); at least
+    ``need_w`` × ``need_h`` pixels as oriented (when it has that many), and as few more as
+    a JPEG's draft scales or a whole-factor reduction allow. Raises ``ImageError``."""
+    from PIL import ImageOps
+
+    try:
+        im = open_picture(data)
+        orientation = im.getexif().get(0x0112, 1)
+        raw_w, raw_h = (need_h, need_w) if orientation in _ROTATED_ORIENTATIONS else (need_w, need_h)
+        if im.format == "JPEG":
+            im.draft(None, (raw_w, raw_h))  # decoded at 1/2, 1/4 or 1/8 scale where that is enough
+        im.load()
+        icc = im.info.get("icc_profile")
+        factor = min(im.width // raw_w, im.height // raw_h)
+        if factor >= 2 and im.mode in _REDUCIBLE:
+            im = im.reduce(factor)
+        im = to_8bit(im)
+        im = ImageOps.exif_transpose(im)
+        im = _flatten(im)
+        if icc and im.mode == "RGB":
+            im.info["icc_profile"] = icc  # conversions above may drop it
+        return im
+    except ImageError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise ImageError("not an image format that can be read") from exc
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
+        raise ImageError(f"{type(exc).__name__}: {exc}") from exc
+
+
 def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix: float, iy: float,
                   iw: float, ih: float, *, max_ppi: float = MAX_PPI, cache: bool = True) -> PreparedImage | None:
     """The print-ready JPEG of the visible part of a placed image; None when no part of
-    it is inside the clip. Raises ``ImageError`` for data that cannot be decoded.
+    it is inside the clip. Raises ``ImageError`` for data that cannot be decoded and
+    ``ImageTooLarge`` for a picture over ``MAX_PIXELS``.
     ``cache`` looks the result up in (and adds it to) the cache folder."""
     part = visible_part(clip, ix, iy, iw, ih)
     if part is None:
@@ -346,32 +485,10 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
         found = _from_cache(key, ix, iy, iw, ih)
         if found is not None:
             return found
-    from PIL import ImageOps
-
-    try:
-        im = Image.open(io.BytesIO(asset.data))
-        if im.width * im.height > MAX_PIXELS:
-            raise ImageError(f"{im.width}x{im.height} pixels is too large")
-        orientation = im.getexif().get(0x0112, 1)
-        # Pixels the whole image needs at max_ppi; a JPEG can be decoded at 1/2, 1/4 or
-        # 1/8 scale when that still gives at least this many.
-        need_w = max(1, math.ceil(iw / 72.0 * max_ppi))
-        need_h = max(1, math.ceil(ih / 72.0 * max_ppi))
-        if im.format == "JPEG":
-            raw_need = (need_h, need_w) if orientation in _ROTATED_ORIENTATIONS else (need_w, need_h)
-            im.draft(None, raw_need)
-        im.load()
-        icc = im.info.get("icc_profile")
-        im = ImageOps.exif_transpose(im)
-        im = _flatten(im)
-        if icc and im.mode == "RGB":
-            im.info["icc_profile"] = icc  # conversions above may drop it
-    except ImageError:
-        raise
-    except UnidentifiedImageError as exc:
-        raise ImageError("not an image format that can be read") from exc
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data
-        raise ImageError(f"{type(exc).__name__}: {exc}") from exc
+    # Pixels the whole image needs at max_ppi.
+    need_w = max(1, math.ceil(iw / 72.0 * max_ppi))
+    need_h = max(1, math.ceil(ih / 72.0 * max_ppi))
+    im = decode(asset.data, need_w, need_h)
 
     width, height = im.size
     u0, v0, u1, v1 = part
