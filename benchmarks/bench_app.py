@@ -142,7 +142,7 @@ def keystroke_latency(edits: int) -> tuple[list[float], str, int]:
 
 
 def main() -> int:
-    compileall.compile_dir(str(ROOT / "src"), quiet=1)  # as installed (see the Makefile)
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)  # as a wheel install leaves it
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="cold starts to time (default 3)")
     ap.add_argument("--edits", type=int, default=50, help="one-character edits to time (default 50)")

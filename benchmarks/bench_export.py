@@ -3,8 +3,7 @@
 Exports the demo issue (``seeds/demo.xjb``, else ``seeds/sample.xjb``) and a 16-page
 issue made from it (its pages repeated, stories and frames copied with new ids) by
 running ``xjeditor export`` as a child process, cold (empty image cache) and warm, and
-prints wall time and peak memory (the largest ru_maxrss of the command's processes,
-from ``os.wait4``; the export typesets in a forked child, see ``cli/export.py``). Each
+prints wall time and peak memory (the command's ru_maxrss, from ``os.wait4``). Each
 warm export is followed at once by a compile of an equivalent Typst document (the demo
 page for page: stories in frame order with their headline blocks, photos with captions,
 the masthead; only the four bundled faces) in a child process: this VM's speed drifts
@@ -249,7 +248,7 @@ def typst_command(issue: Issue, work: Path) -> list[str] | None:
 
 
 def main() -> int:
-    # Time the app as installed: with its bytecode compiled (see the Makefile's setup).
+    # Time the app with its bytecode compiled, as a wheel install leaves it.
     compileall.compile_dir(str(ROOT / "src"), quiet=1)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7,
@@ -278,9 +277,7 @@ def main() -> int:
         print(f"{'xjeditor export ' + str(n) + 'p':<22}{small['cold']:9.3f}{small['warm']:9.3f}{small['rss']:9.1f}")
         print(f"{'xjeditor export 16p':<22}{large['cold']:9.3f}{large['warm']:9.3f}{large['rss']:9.1f}")
         # What any export pays before it does anything: Python importing the PDF library
-        # the project is built on (reportlab; Pillow's Image module is deferred, see
-        # lazy_import). A warm export needs no jinja2 (see layouts.caches); the child
-        # that typesets runs beside this.
+        # the project is built on (reportlab).
         floor = min(run_child([sys.executable, "-c", "import reportlab.pdfgen.canvas"])[0]
                     for _ in range(args.runs + 1))
         print(f"{'imports only (floor)':<22}{'':>9}{floor:9.3f}   python + reportlab")

@@ -23,8 +23,8 @@ def _fill(folder, sizes):
 def test_under_the_limit_nothing_goes(tmp_path, monkeypatch):
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(paths, "_pruned", set())
-    files = _fill(tmp_path / "deflate", [100] * 10)
-    assert paths.prune_cache("deflate", 1000) == 0
+    files = _fill(tmp_path / "somekind", [100] * 10)
+    assert paths.prune_cache("somekind", 1000) == 0
     assert all(f.exists() for f in files)
 
 
@@ -42,10 +42,10 @@ def test_over_the_limit_the_oldest_go_down_to_three_quarters(tmp_path, monkeypat
 def test_once_per_process_and_kind_and_never_without_a_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(paths, "_pruned", set())
-    _fill(tmp_path / "deflate", [100] * 20)
-    assert paths.prune_cache("deflate", 1000) > 0
-    _fill(tmp_path / "deflate", [100] * 20)
-    assert paths.prune_cache("deflate", 1000) == 0  # already walked in this process
+    _fill(tmp_path / "somekind", [100] * 20)
+    assert paths.prune_cache("somekind", 1000) > 0
+    _fill(tmp_path / "somekind", [100] * 20)
+    assert paths.prune_cache("somekind", 1000) == 0  # already walked in this process
     assert paths.prune_cache("missing-kind", 10) == 0
     monkeypatch.setenv("XJEDITOR_CACHE_DIR", "")
     assert paths.prune_cache("images", 0) == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from xjeditor import cli
 from xjeditor.cli import main
 from xjeditor.fileformat import issue_to_bytes, load_issue
 from xjeditor.paths import seeds_dir
@@ -124,112 +122,11 @@ def test_as_a_subprocess(tmp_path):
     assert "Traceback" not in bad.stderr
 
 
-class _Left(Exception):
-    """Stands for ``os._exit`` in these tests: the test process goes on."""
-
-
-def _leaving(monkeypatch):
-    """``os._exit`` and ``atexit._run_exitfuncs`` replaced by recorders (the test
-    process's own atexit handlers must not run); the calls in order."""
-    import atexit
-
-    calls = []
-
-    def fake_exit(code):
-        calls.append(("_exit", code))
-        raise _Left
-
-    monkeypatch.setattr(os, "_exit", fake_exit)
-    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
-    # pytest-qt has loaded Qt in this process: as in a command that never does
-    monkeypatch.setattr(cli, "_qt_loaded", lambda: False)
-    return calls
-
-
-def test_the_console_script_leaves_by_os_exit_after_the_atexit_handlers(monkeypatch, capsys):
-    """``entry`` (the ``xjeditor`` command) runs ``main``, flushes, runs the atexit
-    handlers and leaves by ``os._exit`` with main's code (see its docstring); ``main``
-    itself, which tests and other callers use, does none of that."""
-    from xjeditor.cli import entry
-
-    calls = _leaving(monkeypatch)
-    monkeypatch.setattr(sys, "argv", ["xjeditor", "--version"])
-    assert main() == 0 and calls == []
-    with pytest.raises(_Left):
-        entry()
-    assert calls == ["atexit", ("_exit", 0)]
-    assert capsys.readouterr().out.startswith("xjeditor ")
-    calls.clear()
-    monkeypatch.setattr(sys, "argv", ["xjeditor", "info", "/nonexistent/x.xjb"])
-    with pytest.raises(_Left):
-        entry()
-    assert calls == ["atexit", ("_exit", 2)]
-    script = Path(sys.executable).parent / "xjeditor"
-    if script.exists():  # the installed console script is the entry
-        assert "entry" in script.read_text(encoding="utf-8")
-
-
-def test_the_console_script_exits_normally_after_qt_or_with_threads_running(monkeypatch, capsys):
-    """With Qt loaded (the editor ran) or another thread alive, ``entry`` returns for
-    Python's own exit, with the collector frozen."""
-    import gc
-    import threading
-
-    from xjeditor.cli import entry
-
-    assert cli._qt_loaded() == any(k == "PySide6" or k.startswith("PySide6.") for k in sys.modules)
-    calls = _leaving(monkeypatch)
-    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(sys, "argv", ["xjeditor", "--version"])
-    monkeypatch.setattr(cli, "_qt_loaded", lambda: True)
-    assert entry() == 0 and calls == ["freeze"]
-    monkeypatch.setattr(cli, "_qt_loaded", lambda: False)
-    calls.clear()
-    stop = threading.Event()
-    worker = threading.Thread(target=stop.wait)
-    worker.start()
-    try:
-        assert entry() == 0 and calls == ["freeze"]
-    finally:
-        stop.set()
-        worker.join()
-    capsys.readouterr()
-
-
-def test_the_command_keeps_what_its_atexit_handlers_save(tmp_path):
-    """A real run of the command, in one process: the atexit handlers still save the
-    caches (the characters it learned), and what it printed is all there."""
-    cache = tmp_path / "cache"
-    env = {**os.environ, "XJEDITOR_NO_FORK": "1", "XJEDITOR_CACHE_DIR": str(cache)}
+def test_the_command_exports_in_one_process(tmp_path):
+    """A real run of the console script: the PDF is written and the summary printed."""
     out = tmp_path / "x.pdf"
-    proc = subprocess.run([sys.executable, "-m", "xjeditor", "export", str(seeds_dir() / "demo.xjb"), "-o", str(out)],
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+    proc = subprocess.run(_xjeditor_command() + ["export", str(seeds_dir() / "demo.xjb"), "-o", str(out)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == f"wrote {out} (4 pages)"
     assert out.read_bytes().rstrip().endswith(b"%%EOF")
-    assert len(list((cache / "glyphs").iterdir())) == 4  # the four bundled faces the demo uses
-
-
-def test_one_shot_commands_run_without_the_cycle_collector(monkeypatch, capsys):
-    """``entry`` switches the cycle collector off while a command that runs once runs
-    (``ONE_SHOT_COMMANDS``), and on again if the process goes on."""
-    import gc
-
-    from xjeditor.cli import entry
-
-    seen = []
-    real_main = cli.main
-
-    def spy(argv=None):
-        seen.append(gc.isenabled())
-        return real_main(argv)
-
-    monkeypatch.setattr(cli, "main", spy)
-    monkeypatch.setattr(cli, "_leave", lambda code: None)
-    monkeypatch.setattr(gc, "freeze", lambda: None)
-    assert gc.isenabled()
-    for argv, collecting in ((["info", str(seeds_dir() / "demo.xjb")], False), (["--version"], True)):
-        monkeypatch.setattr(sys, "argv", ["xjeditor", *argv])
-        assert entry() == 0
-        assert seen.pop() is collecting and gc.isenabled()
-    capsys.readouterr()

@@ -1,5 +1,5 @@
 import sys
 
-from xjeditor.cli import entry
+from xjeditor.cli import main
 
-sys.exit(entry())
+sys.exit(main())

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 import unicodedata
 from collections import Counter
 
-from ..fileformat import IssueFileError, load_issue_with_hash
 from ..model import ImageAsset, Issue
+from .common import json_text, printable, read_issue_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -137,19 +136,24 @@ def format_text(info: dict[str, Any], file_name: str) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
-    from . import CliError
+def _printable(value: Any) -> Any:
+    """``value`` with every string in it made safe for a terminal (``printable``)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
 
-    try:
-        issue, digest = load_issue_with_hash(args.file)
-    except IssueFileError as exc:
-        message = " ".join(exc.message.split())  # always one line
-        raise CliError(f"{args.file}: {message}") from None
+
+def run(args: argparse.Namespace) -> int:
+    issue, digest = read_issue_file(args.file, with_hash=True)
     info = describe(issue)
     if args.json:
-        text = json.dumps({"file": args.file, "sha256": digest, **info}, ensure_ascii=False, indent=2)
+        text = json_text({"file": args.file, "sha256": digest, **info}, indent=2)
     else:
-        text = format_text(info, args.file)
+        text = format_text(_printable(info), printable(args.file))
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "with running heads, the layout's sections and styles.",
     )
     parser.add_argument("--layout", default=DEFAULT_LAYOUT,
-                        help=f"layout name or file stem, or a .toml file (default {DEFAULT_LAYOUT})")
+                        help=f"layout name or file stem, bundled or in the user's layouts folder (default {DEFAULT_LAYOUT})")
     parser.add_argument("--pages", type=_count(1), default=4, help="number of pages (default 4; R42 wants a multiple of 4)")
     parser.add_argument("--number", type=_count(0), default=1, help="issue number, 第N期 (default 1)")
     parser.add_argument("--total-number", type=_count(0), default=0, help="running total, 总第N期 (default 0: not printed)")
@@ -63,7 +63,7 @@ def _layout_list() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import CliError
+    from .common import CliError
 
     if args.list_layouts:
         for name, path in available_layouts():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,13 +17,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import CliError
+    from .common import CliError
     from .common import ensure_qt_platform
 
     if args.screenshot:
         if not args.file:
             raise CliError("--screenshot needs an issue file")
         ensure_qt_platform()
+        from ..app.display import display_problem
+
+        if display_problem():  # a display Qt cannot use (missing libraries): paint offscreen
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.file and not Path(args.file).exists():
         raise CliError(f"{args.file}: no such file")
     from ..app.main import run as run_editor

@@ -8,7 +8,6 @@ cannot be read exits 2 with one line.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 
@@ -22,8 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..preflight import Severity, run_preflight
     from ..render.export import typeset_issue
-    from . import CliError
-    from .common import open_issue
+    from .common import CliError, json_text, open_issue, printable
 
     issue = open_issue(args.file)
     try:
@@ -32,14 +30,13 @@ def run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError, OSError) as exc:  # a style or font the issue names is unusable
         raise CliError(f"{args.file}: cannot typeset: {exc}") from None
     for w in ts.warnings:
-        print(f"xjeditor: warning: {w}", file=sys.stderr)
+        print(f"xjeditor: warning: {printable(w)}", file=sys.stderr)
     errors = sum(1 for f in findings if f.severity == Severity.ERROR)
     if args.json:
-        json.dump([f.to_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print(json_text([f.to_dict() for f in findings], indent=1))
     else:
         for f in findings:
-            print(f.line())
+            print(printable(f.line()))
         warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
         print(f"{errors} error(s), {warnings} warning(s), {len(findings) - errors - warnings} note(s) "
               f"| 错误 {errors}，警告 {warnings}，提示 {len(findings) - errors - warnings}")

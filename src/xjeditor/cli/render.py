@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import BinaryIO
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -10,14 +13,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="issue file (.xjb)")
     p.add_argument("--page", type=int, default=1, help="page number (default 1)")
     p.add_argument("--dpi", type=float, default=100.0, help="resolution (default 100)")
-    p.add_argument("-o", "--output", required=True, help="PNG to write")
+    p.add_argument("-o", "--output", required=True, help="PNG to write (- for standard output)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import CliError
-    from .common import ensure_qt_platform, open_issue
+    from .common import CliError, ensure_qt_platform, open_issue, output_target, write_output
 
+    target = output_target(args.output, args.file)
     issue = open_issue(args.file)
     if not 1 <= args.page <= len(issue.pages):
         raise CliError(f"--page {args.page}: the issue has pages 1-{len(issue.pages)}")
@@ -31,10 +34,20 @@ def run(args: argparse.Namespace) -> int:
 
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - Qt needs it alive
     ts = typeset_issue(issue)
+    page = ts.pages[args.page - 1]
     reg = shared_registry()
-    try:
-        render_png(ts.pages[args.page - 1], args.output, dpi=args.dpi, fonts=reg.path, images=issue.images)
-    except OSError as exc:
-        raise CliError(str(exc)) from None
-    print(f"wrote {args.output}")
+
+    def write(out: BinaryIO, path: Path | None) -> None:
+        if path is not None:  # the temporary file that is then renamed over the target
+            render_png(page, path, dpi=args.dpi, fonts=reg.path, images=issue.images)
+            return
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="xjeditor-") as folder:
+            png = Path(folder) / "page.png"
+            render_png(page, png, dpi=args.dpi, fonts=reg.path, images=issue.images)
+            out.write(png.read_bytes())
+
+    write_output(args.output, target, write)
+    print(f"wrote {args.output}", file=sys.stdout if target is not None else sys.stderr)
     return 0

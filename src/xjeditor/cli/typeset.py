@@ -7,11 +7,10 @@ output line, with a blank line between paragraphs; ``--json`` prints widths and 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..model.units import mm_to_pt
-from . import CliError
+from .common import CliError, json_text, printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                                          for ln in p.lines],
                                "orphan": p.orphan} for p in paras],
                "measure": round(measure, 3)}
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(json_text(out, indent=1))
     else:
-        print("\n\n".join("\n".join(ln.text for ln in p.lines) for p in paras))
+        print("\n\n".join("\n".join(printable(ln.text) for ln in p.lines) for p in paras))
     return 0

@@ -64,15 +64,20 @@ class FileAccessError(IssueFileError):
 class FileChangedError(IssueFileError):
     """``save_issue(..., expected_hash=...)`` found a different file on disk (or none)."""
 
-    def __init__(self, *, path: str | os.PathLike[str] | None = None, missing: bool = False) -> None:
+    def __init__(self, *, path: str | os.PathLike[str] | None = None, missing: bool = False,
+                 kept: str | os.PathLike[str] | None = None) -> None:
         if missing:
             en = "the file was moved or deleted since it was opened; not saved (use Save As)"
             zh = "文件在打开后已被移动或删除，未保存（请使用“另存为”）"
         else:
             en = "the file was changed on disk by someone else since it was opened; not saved"
             zh = "文件在打开后已被他人在磁盘上修改，未保存"
+        if kept is not None:  # the change came while the save was being written
+            en += f"; your version was saved as {os.fspath(kept)}"
+            zh += f"；您的版本已另存为 {os.fspath(kept)}"
         super().__init__(en, zh, path=path)
         self.missing = missing
+        self.kept = None if kept is None else os.fspath(kept)
 
 
 class UnsavableIssueError(IssueFileError):

@@ -21,10 +21,9 @@ writes one back. For every story whose texts are representable (see ``is_represe
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from xjeditor.model.story import HEADLINE_KINDS, PartKind, Span, Story, StoryPart
-
-from ..dataclass_cache import dataclass
 
 __all__ = [
     "PART_DIRECTIVES",

@@ -8,7 +8,7 @@ JSON with sorted keys, two-space indentation and real UTF-8 (``ensure_ascii=Fals
 
 Saving is atomic: the bytes go to a temporary file in the target's folder, which is flushed
 and fsynced, renamed over the target with ``os.replace`` and the folder fsynced. If anything
-fails the target is untouched and the temporary file removed.
+fails the target is untouched and the temporary file removed (``paths.replace_file``).
 
 Reading distrusts the file: member names, counts, declared sizes and compression ratios are
 checked before any member is read, members are read with a hard cap, issue.json is parsed
@@ -23,12 +23,13 @@ import io
 import json
 import os
 import re
-import stat
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Issue
-from ..paths import new_file_beside
+from ..paths import replace_file
 from . import schema
 from .errors import (
     DamagedArchiveError,
@@ -126,51 +127,43 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
+def atomic_write(path: str | os.PathLike[str], data: bytes,
+                 before_replace: Callable[[Path], None] | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically (temp file, fsync, rename, fsync folder;
+    ``paths.replace_file``). A symbolic link is followed: the file it points to is
+    replaced, the link is kept. A new file gets the usual permissions (0666 less the
+    umask); an existing file keeps its mode. ``before_replace(temp)`` runs just before
+    the rename and may stop it by raising."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        replace_file(path, lambda fh, _tmp: fh.write(data), durable=True, before_replace=before_replace)
+    except OSError as exc:
+        raise FileAccessError("write", exc, path=path) from None
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temp file, fsync, rename, fsync folder).
-
-    A symbolic link is followed: the file it points to is replaced, the link is kept. A new
-    file gets the usual permissions (0666 less the umask); an existing file keeps its mode."""
-    target = Path(os.path.realpath(path))
-    folder = target.parent
+def _check_unchanged(path: str | os.PathLike[str], expected_hash: str) -> None:
+    """FileChangedError unless the file at ``path`` still has the hash ``expected_hash``."""
     try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        mode = None
-    tmp: Path | None = None
-    try:
-        fd, tmp = new_file_beside(target)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-    except BaseException as exc:
-        if tmp is not None:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-        if isinstance(exc, OSError):
-            raise FileAccessError("write", exc, path=path) from None
+        current = file_hash(path)
+    except FileAccessError as exc:
+        if isinstance(exc.os_error, FileNotFoundError):
+            raise FileChangedError(path=path, missing=True) from None
         raise
-    try:
-        _fsync_dir(folder)
-    except OSError:  # the rename happened; a folder that cannot be fsynced is not an error
-        pass
+    if current != expected_hash:
+        raise FileChangedError(path=path)
+
+
+def _keep_aside(tmp: Path, path: str | os.PathLike[str]) -> Path:
+    """Move the written temporary file ``tmp`` to a visible name beside ``path``
+    (``<stem>.unsaved-<date>-<time>[-n]<suffix>``), so the work in it is not lost."""
+    target = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        name = f"{target.stem}.unsaved-{stamp}{'' if n == 1 else f'-{n}'}{target.suffix}"
+        candidate = tmp.parent / name
+        if not os.path.lexists(candidate):
+            os.rename(tmp, candidate)
+            return candidate
+    raise FileExistsError(17, "cannot find a free name", str(tmp.parent))
 
 
 def save_issue(issue: Issue, path: str | os.PathLike[str], expected_hash: str | None = None) -> str:
@@ -179,18 +172,23 @@ def save_issue(issue: Issue, path: str | os.PathLike[str], expected_hash: str | 
     ``expected_hash`` is the hash the file had when the caller opened (or last saved) it:
     when given, the save is refused with :class:`FileChangedError` if the file on disk has a
     different hash or no longer exists. Pass ``None`` for a new file or "Save As".
+
+    The file is checked before anything is written and again just before the rename: when
+    someone else replaced it meanwhile, their file stays and the one just written is kept
+    beside it under a visible name (``FileChangedError.kept``).
     """
     data = issue_to_bytes(issue)  # may raise UnsavableIssueError; nothing touched yet
+    guard = None
     if expected_hash is not None:
-        try:
-            current = file_hash(path)
-        except FileAccessError as exc:
-            if isinstance(exc.os_error, FileNotFoundError):
-                raise FileChangedError(path=path, missing=True) from None
-            raise
-        if current != expected_hash:
-            raise FileChangedError(path=path)
-    atomic_write(path, data)
+        _check_unchanged(path, expected_hash)
+
+        def guard(tmp: Path) -> None:
+            try:
+                _check_unchanged(path, expected_hash)
+            except FileChangedError as exc:
+                raise FileChangedError(path=path, missing=exc.missing, kept=_keep_aside(tmp, path)) from None
+
+    atomic_write(path, data, before_replace=guard)
     return hashlib.sha256(data).hexdigest()
 
 

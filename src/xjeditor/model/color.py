@@ -6,7 +6,7 @@ for the rest of the model's styles.
 
 from __future__ import annotations
 
-from ..dataclass_cache import dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ use it without the issue's other classes.
 from __future__ import annotations
 
 import hashlib
-
-from ..dataclass_cache import dataclass
+from dataclasses import dataclass
 
 
 # Image types an issue may hold, with the extension their package member gets.

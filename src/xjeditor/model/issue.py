@@ -6,10 +6,9 @@ All geometry is in millimetres from the top-left corner of the page's trim box.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..dataclass_cache import dataclass
 from .image import ImageAsset
 from .story import Story
 from .color import BLACK, CMYK

@@ -7,10 +7,9 @@ column tag) so that styles, the headline block and copyfit can treat them as suc
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..dataclass_cache import dataclass
 
 
 class PartKind(StrEnum):

@@ -6,10 +6,9 @@ family name the user picked; the typesetter's font registry resolves them to fil
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..dataclass_cache import dataclass
 from .color import BLACK as BLACK, CMYK as CMYK, WHITE as WHITE  # (here too, as before model.color)
 
 

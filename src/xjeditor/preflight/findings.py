@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from enum import StrEnum
-
-from ..dataclass_cache import dataclass
 
 
 class Severity(StrEnum):

@@ -2,26 +2,22 @@
 
 The CLI and the editor both come through here, so the PDF, the PNG previews and the
 screen are drawn from the same display list. Typesetting through this module does not
-import the PDF writer (nor reportlab): ``xjeditor export`` typesets in one process while
-the other starts the writer (see ``cli/export.py``).
+import the PDF writer (nor reportlab).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..dataclass_cache import dataclass
 from ..model import ImageAsset
 from ..typeset.display import DisplayPage
 from ..typeset.fonts import FontRegistry, default_registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    # The engine is imported when an issue is typeset: a process that only writes a
-    # display list typeset elsewhere (cli/export.py) does without it, and without the
-    # issue's classes. The PDF writer (and reportlab) is imported when a PDF is written.
+    # The PDF writer (and reportlab) is imported when a PDF is written.
     from ..model import Issue
     from ..typeset.layout import IssueLayout
     from .pdf import Finding
@@ -79,6 +75,7 @@ def typeset_issue(issue: Issue, registry: FontRegistry | None = None,
             on_page(page)
 
     result = layout_issue(full, registry or shared_registry(), finished if on_page is not None else None)
+    warnings.extend(result.warnings)  # (fonts the issue names that are not installed)
     if on_page is None:
         for page in result.pages:
             finished(page)
@@ -109,8 +106,7 @@ def parse_page_range(spec: str, count: int) -> list[int]:
 @dataclass
 class ExportFacts:
     """What writing an issue's PDF needs of the issue besides its display pages: the
-    document's title, the number of pages, the pictures. (``xjeditor export`` sends
-    these from the process that reads and typesets the issue to the one that writes.)"""
+    document's title, the number of pages, the pictures."""
 
     title: str
     page_count: int

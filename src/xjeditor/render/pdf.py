@@ -23,25 +23,20 @@ from __future__ import annotations
 import io
 import os
 import sys
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import lazy_import
-
-lazy_import.defer("PIL.Image")  # before reportlab imports it: see lazy_import
-
-from reportlab.pdfbase import pdfdoc  # noqa: E402
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from ..dataclass_cache import dataclass
 from ..model import CMYK, ImageAsset, mm_to_pt
-from ..paths import new_file_beside
+from ..paths import replace_file
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
-from .deflate import deflate_all
-from .pdf_fonts import FontEmbedError, FontSubset, SfntFace, flate_stream, packed_subsets
-from .pdf_images import ImageError, PreparedImage, cached_image, prepare_image
-from .pdfwrite import write_document, write_document_file
+from .pdf_fonts import DEFLATE_LEVEL, FontEmbedError, FontSubset, SfntFace, flate_stream
+from .pdf_images import ImageError, ImageTooLarge, PreparedImage, cached_image, prepare_image
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
 __all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
@@ -87,7 +82,7 @@ class Finding:
     ref: str = ""
 
 
-TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO, Protocol
 
@@ -184,9 +179,9 @@ class _FontBook:
         return found
 
     def add_to_document(self, doc: pdfdoc.PDFDocument) -> None:
-        used = [subset for subset in self._by_face.values() if subset.used]
-        for subset, found in zip(used, packed_subsets(used), strict=True):  # (from the cache, or built together)
-            subset.add_to_document(doc, packed=found)
+        for subset in self._by_face.values():
+            if subset.used:
+                subset.add_to_document(doc)
 
     def close(self) -> None:
         for face in self._faces.values():
@@ -235,10 +230,6 @@ class _ImageBook:
         workers = min(len(jobs), os.cpu_count() or 1, MAX_IMAGE_THREADS)
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor
-
-            from PIL import Image
-
-            lazy_import.load(Image)  # woken here, not by two threads at once
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(self._prepare_one, jobs.values()))
@@ -491,6 +482,10 @@ class _PageWriter:
                 self.page.number, item.frame,
             ))
             return
+        except ImageTooLarge as exc:  # refused, not drawn as a placeholder: the export stops
+            name = self.images.display_name(item.image)
+            raise ImageTooLarge(f"page {self.page.number}: image {name} of frame {item.frame or '?'} "
+                                f"is too large: {exc}") from None
         except ImageError as exc:
             self.placeholder(item.clip)
             name = self.images.display_name(item.image)
@@ -597,9 +592,7 @@ def build_pdf(pages: Iterable[DisplayPage], *, fonts: FontResolver,
     canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
                                       marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
                                       spreads=spreads, count=count)
-    out = io.BytesIO()
-    write_document(canvas, out)
-    return out.getvalue(), findings
+    return canvas.getpdfdata(), findings
 
 
 def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
@@ -608,10 +601,10 @@ def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
                    progress: Callable[[int, int], None] | None, spreads: bool,
                    count: int | None) -> tuple[_PrintCanvas, list[Finding]]:
     """The canvas with every page drawn and every shared object added (fonts, output
-    intent), ready to be written (``write_document``); and the findings."""
+    intent), ready to be written (``getpdfdata``); and the findings."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
-        io.BytesIO(),  # never written: write_document writes the document
+        io.BytesIO(),  # never written: the document's bytes are taken with getpdfdata
         invariant=1,
         pageCompression=1,
         pdfVersion=PDFX_PDF_VERSION,
@@ -628,16 +621,14 @@ def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
         total = count or 0
     done = 0
     memo = _ExportMemo()
-    contents: list[tuple[pdfdoc.PDFStream, bytes]] = []
     try:
         for sheet in _sheets(pages, spreads=spreads):
             image_book.prepare(item for page in sheet for item in page.items if isinstance(item, ImagePlacement))
-            _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings, contents, memo)
+            _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings, memo)
             for _ in sheet:
                 done += 1
                 if progress is not None:
                     progress(done, max(total, done))
-        _deflate_contents(contents)
         book.add_to_document(doc)
     finally:
         book.close()
@@ -654,7 +645,7 @@ def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
 
 def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: float | None, marks: bool,
                 book: _FontBook, image_book: _ImageBook, findings: list[Finding],
-                contents: list[tuple[pdfdoc.PDFStream, bytes]], memo: _ExportMemo | None = None) -> None:
+                memo: _ExportMemo | None = None) -> None:
     """One PDF page holding the display pages of ``sheet`` side by side, trim to trim.
 
     The TrimBox surrounds them all (the inside edges, the 中缝, have no gap between
@@ -693,27 +684,17 @@ def _draw_sheet(canvas: _PrintCanvas, sheet: Sequence[DisplayPage], bleed_mm: fl
     else:
         for writer in writers:
             writer.draw()
-    _finish_page(canvas, contents)
+    _finish_page(canvas)
 
 
-def _finish_page(canvas: _PrintCanvas, contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
+def _finish_page(canvas: _PrintCanvas) -> None:
     """Close the page; give it a Flate-only content stream (reportlab would also
-    ASCII85-encode it, a quarter larger) and let its content decide the document ID.
-    The stream is deflated later with the others (``_deflate_contents``): its content
-    and its data are added to ``contents``."""
+    ASCII85-encode it, a quarter larger) and let its content decide the document ID."""
     stream_text = "\n".join(canvas._code)
     canvas._doc.updateSignature(stream_text)
     canvas.showPage()
     page = canvas._doc.Pages.pages[-1]
-    page.Contents = flate_stream(None)
-    contents.append((page.Contents, page.stream.encode("utf8")))  # as reportlab's Flate filter encodes it
-
-
-def _deflate_contents(contents: list[tuple[pdfdoc.PDFStream, bytes]]) -> None:
-    """Deflate the pages' content streams all at once, through the cache of deflated
-    streams (an unchanged page is not deflated again) and on threads (``deflate_all``)."""
-    for (stream, _), packed in zip(contents, deflate_all([data for _, data in contents]), strict=True):
-        stream.content = packed
+    page.Contents = flate_stream(zlib.compress(page.stream.encode("utf8"), DEFLATE_LEVEL))
 
 
 def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
@@ -739,30 +720,18 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
     ``pages`` may also be an iterator giving the pages as they are typeset (each is
     drawn when it comes); ``count`` then says how many will come, for ``progress``.
 
-    A path is written through a temporary file in the same folder and then renamed, so
-    an existing file is never left half-written. Unlike a saved issue, the file is not
-    forced to disk before the rename (no fsync, a few milliseconds of every export): a
-    PDF can always be made again from the issue, which is where the work is kept.
+    A path is written through a temporary file in the same folder and then renamed
+    (``paths.replace_file``: a new file gets 0666 less the umask, an existing one keeps
+    its mode), so an existing file is never left half-written. Unlike a saved issue, the
+    file is not forced to disk before the rename: a PDF can always be made again from
+    the issue, which is where the work is kept.
     """
     canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
                                       marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
                                       spreads=spreads, count=count)
+    data = canvas.getpdfdata()
     if hasattr(out, "write"):
-        write_document(canvas, out)
-        return findings
-    target = Path(out)
-    fd, tmp = new_file_beside(target, 0o600)
-    try:
-        try:
-            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-            write_document_file(canvas, fd)  # (its room reserved first: see there)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        out.write(data)
+    else:
+        replace_file(out, lambda fh, _tmp: fh.write(data))
     return findings

@@ -30,9 +30,7 @@ into a reportlab ``PDFDocument`` at the end.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import mmap
-import os
 import struct
 import sys
 import zlib
@@ -40,15 +38,15 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
-from ..dataclass_cache import dataclass
-from ..paths import prune_cache, touch_cache_file, user_cache_dir, write_cache_file
-from .deflate import DEFLATE_LEVEL, deflate_all
+#: zlib level of the streams deflated here and by the renderer (reportlab's default).
+DEFLATE_LEVEL = 6
 
 # OS/2 fsType bits (OpenType spec): what the font's licence allows an embedder to do.
 FS_RESTRICTED = 0x0002  # must not be embedded at all (unless bits 2 or 3 are also set)
@@ -190,12 +188,9 @@ class SfntFace:
     def __init__(self, path: Path | str, index: int = 0) -> None:
         self.path = Path(path)
         self.index = index
-        self._identity: bytes | None = None
         try:
             with self.path.open("rb") as f:
                 self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-                st = os.fstat(f.fileno())  # of the very file mapped
-                self._file_stat = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise FontEmbedError(f"font file not found: {path}", f"找不到字体文件：{path}", path) from None
         except (OSError, ValueError) as exc:
@@ -248,25 +243,12 @@ class SfntFace:
         off, length = self.tables[tag]
         return self._map[off : off + length]
 
-    def identity(self) -> bytes:
-        """What tells this face from any other, and from itself after the file changed:
-        the file's device and inode numbers, size and modification time (all as they
-        were when it was mapped: no path to resolve), the face index and
-        ``head.checkSumAdjustment`` (the whole-file checksum the font metrics cache
-        checks as well), as digits separated by NULs. Part of the key of cached subsets."""
-        if self._identity is None:
-            dev, ino, size, mtime_ns = self._file_stat
-            self._identity = b"%d\0%d\0%d\0%d\0%d\0%d" % (
-                dev, ino, self.index, size, mtime_ns, self._checksum_adjustment)
-        return self._identity
-
     def _read_metrics(self) -> None:
         m = self._map
         head = self.tables[b"head"][0]
         self.units_per_em = struct.unpack_from(">H", m, head + 18)[0]
         self.bbox = struct.unpack_from(">hhhh", m, head + 36)
         self._long_loca = struct.unpack_from(">h", m, head + 50)[0] == 1
-        self._checksum_adjustment = struct.unpack_from(">I", m, head + 8)[0]  # for identity()
         hhea = self.tables[b"hhea"][0]
         self.ascent, self.descent = struct.unpack_from(">hh", m, hhea + 4)
         self._num_hmetrics = struct.unpack_from(">H", m, hhea + 34)[0]
@@ -559,150 +541,6 @@ def _assemble_sfnt(tables: dict[bytes, bytes]) -> bytes:
 
 
 # ---------------------------------------------------------------------------------
-# Subset programs kept between exports
-# ---------------------------------------------------------------------------------
-
-# An issue exported again shows (nearly always) the same characters, so it needs the same
-# subsets. Building one costs milliseconds at the very end of an export; a subset kept in
-# ``paths.user_cache_dir("subsets")`` is read instead, already deflated, together with all
-# else of its font objects that depends only on the subset's content: its ToUnicode CMap
-# (deflated), its /DW and /W, and its subset tag. A warm export neither builds nor
-# deflates (nor even hashes) a font program, and makes no ToUnicode CMap, widths or tag.
-#
-# The key is a SHA-256 of SUBSET_CACHE_VERSION, the zlib version and level (the entry
-# holds deflated bytes, which must be what ``deflate`` would make), the byte order, the
-# face's ``identity()``, and the CIDs: their number, the code point and the glyph id of
-# each (arrays of uint32 and uint16 kept as CIDs are added: hashing them visits no CID)
-# and the (CID, advance) of each advance variant (``marshal`` format 2); together, each
-# CID's character and glyph spec. The glyph specs decide the program, the CIDToGIDMap,
-# the widths and the tag; the characters decide the ToUnicode CMap. An entry (numbers
-# big-endian):
-#
-#   magic b"XJSS" | CRC-32 of everything after it (uint32)
-#   | SUBSET_CACHE_VERSION (uint32) | the key (32 bytes)
-#   | length of the program (uint32) | number of CIDs n (uint32)
-#   | length of the /W text (uint32) | length of the deflated ToUnicode CMap (uint32)
-#   | /DW (float64; ``_int_if_whole`` gives it back as it was) | the subset tag (6 letters)
-#   | the CIDToGIDMap: the new glyph id of CIDs 0..n (uint16 each)
-#   | the /W array as PDF source (ASCII) | the deflated ToUnicode CMap
-#   | the deflated program (the rest)
-#
-# The CIDToGIDMap is all the PDF needs of the new glyph ids, as it is written. An entry
-# whose CRC, version, key or sizes do not check is ignored (and made again): it cannot
-# reach the PDF.
-
-#: Bump when build_truetype_subset, the ToUnicode CMap, the widths or the entry format
-#: change: entries of older code are not used.
-SUBSET_CACHE_VERSION = 2
-#: The cache folder is kept under this size, least recently used entries going first.
-SUBSET_CACHE_MAX_BYTES = 64 * 1024 * 1024
-
-_SUBSET_MAGIC = b"XJSS"
-_SUBSET_FIELDS = ">I32sIIIId6s"  # version, key, lengths and counts, /DW, tag
-_SUBSET_FRONT = struct.Struct(_SUBSET_FIELDS)  # what follows the magic and the CRC
-_SUBSET_HEAD = struct.Struct(">4sI" + _SUBSET_FIELDS[1:])  # from the magic on
-_TAG_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-class PackedSubset:
-    """What the font objects of a subset need beyond its face's metrics, all of it
-    depending only on the subset's content, as a cache entry keeps it: the subset tag,
-    the length of the font program, the CIDToGIDMap, the program and the ToUnicode CMap
-    both deflated, /DW (``_int_if_whole`` applied) and /W (PDF source)."""
-
-    __slots__ = ("tag", "length", "cid_map", "program", "to_unicode", "default_width", "widths")
-
-    def __init__(self, tag: str, length: int, cid_map: bytes, program: bytes, to_unicode: bytes,
-                 default_width: float, widths: str) -> None:
-        self.tag = tag
-        self.length = length
-        self.cid_map = cid_map
-        self.program = program
-        self.to_unicode = to_unicode
-        self.default_width = default_width
-        self.widths = widths
-
-
-def subset_cache_folder() -> str | None:
-    """``paths.user_cache_dir("subsets")`` as a string; None without a cache. The font
-    book asks once for all the subsets of a document."""
-    folder = user_cache_dir("subsets")
-    return None if folder is None else os.fspath(folder)
-
-
-def _subset_cache_file(folder: str, digest: bytes) -> str:
-    name = digest.hex()
-    return f"{folder}{os.sep}{name[:2]}{os.sep}{name}.xjs"
-
-
-def _pack_subset_entry(digest: bytes, packed: PackedSubset) -> bytes:
-    """The cache entry of ``packed`` under the key ``digest``."""
-    cid_map = packed.cid_map
-    widths = packed.widths.encode("ascii")
-    body = b"".join([
-        _SUBSET_FRONT.pack(SUBSET_CACHE_VERSION, digest, packed.length, len(cid_map) // 2 - 1, len(widths),
-                           len(packed.to_unicode), packed.default_width, packed.tag.encode("ascii")),
-        cid_map, widths, packed.to_unicode, packed.program,
-    ])
-    return _SUBSET_MAGIC + struct.pack(">I", zlib.crc32(body)) + body
-
-
-_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-_UTIME_FD = os.utime in os.supports_fd
-
-
-def _read_subset_entry(path: str, digest: bytes, cids: int) -> PackedSubset | None:
-    """What the cache entry at ``path`` keeps, the entry then touched (for pruning);
-    None when there is none, or it is damaged, of another version, or not the entry of
-    ``digest`` with ``cids`` CIDs.
-
-    The entry is read in three parts, the deflated program (most of it) straight into
-    a bytes object of its own: reading the whole entry and slicing the program out of it
-    would copy a few hundred kB into memory never touched before, which costs more than
-    all the rest. The CRC is taken over the parts in turn."""
-    try:
-        fd = os.open(path, _O_READ)
-    except OSError:
-        return None
-    try:
-        size = os.fstat(fd).st_size
-        head_size = _SUBSET_HEAD.size
-        front = head_size + 2 * (cids + 1)  # the header and the CIDToGIDMap
-        if size <= front:
-            return None
-        head = os.read(fd, front)
-        if len(head) != front:
-            return None
-        magic, crc, version, key, length, n, w_len, cmap_len, default, tag = _SUBSET_HEAD.unpack_from(head)
-        middle = w_len + cmap_len
-        rest = size - front - middle
-        if (magic != _SUBSET_MAGIC or version != SUBSET_CACHE_VERSION or key != digest or n != cids
-                or length < 12 or cmap_len == 0 or rest <= 0 or head[head_size : head_size + 2] != b"\0\0"):
-            return None
-        texts = os.read(fd, middle)  # the /W text and the deflated ToUnicode CMap
-        program = os.read(fd, rest)
-        if (len(texts) != middle or len(program) != rest
-                or zlib.crc32(program, zlib.crc32(texts, zlib.crc32(memoryview(head)[8:]))) != crc):
-            return None
-        widths = texts[:w_len]
-        if not _TAG_LETTERS.issuperset(tag) or not widths.isascii():
-            return None
-        if _UTIME_FD:
-            try:
-                os.utime(fd)
-            except OSError:
-                pass
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if not _UTIME_FD:
-        touch_cache_file(path)
-    return PackedSubset(tag.decode("ascii"), length, head[head_size:], program, texts[w_len:],
-                        _int_if_whole(default), widths.decode("ascii"))
-
-
-# ---------------------------------------------------------------------------------
 # One face in one document
 # ---------------------------------------------------------------------------------
 
@@ -768,13 +606,6 @@ class FontSubset:
         self.missing: set[str] = set()
         self._scale = 1000.0 / face.units_per_em
         self._specs_text: tuple[int, str] | None = None  # (CID count, _glyph_specs_text())
-        self._key: tuple[int, bytes] | None = None  # (CID count, _cache_key())
-        # What _cids holds again, kept as CIDs are added, for the cache key: the code
-        # point and the glyph of each CID (index n - 1) in arrays, which hash at C speed
-        # with no visit to each CID, and the (CID, advance) of each variant.
-        self._key_codes = array("I")
-        self._key_gids = array("H")  # glyph ids are below num_glyphs, a uint16
-        self._key_variants: list[tuple[int, int]] = []
 
     @property
     def units_per_em(self) -> int:
@@ -794,10 +625,6 @@ class FontSubset:
         if gid == 0:
             self.missing.add(ch)
         self._cids.append((ch, (gid, advance)))
-        self._key_codes.append(ord(ch))
-        self._key_gids.append(gid)
-        if advance is not None:
-            self._key_variants.append((cid, advance))
         self.widths.append(width)
         return cid
 
@@ -819,8 +646,6 @@ class FontSubset:
         if gid == 0:
             self.missing.add(ch)
         self._cids.append((ch, (gid, None)))
-        self._key_codes.append(cp)
-        self._key_gids.append(gid)
         self.widths.append(advance * self._scale)
         code = self.hex_table[cp] = f"{cid:04X}"
         return code
@@ -858,7 +683,7 @@ class FontSubset:
 
     def _glyph_specs_text(self) -> str:
         """The glyph specs in CID order as text, "gid,advance" each ("12,None"), joined
-        by ";"; made once for the subset tag and the cache key (CIDs are only added)."""
+        by ";"; made once for the subset tag (CIDs are only added)."""
         known = self._specs_text
         if known is None or known[0] != len(self._cids):
             text = ";".join(map("%d,%s".__mod__, map(_SPEC_OF, self._cids)))  # at C speed
@@ -883,95 +708,27 @@ class FontSubset:
             cid_to_gid.byteswap()
         return cid_to_gid.tobytes()
 
-    def _cache_key(self) -> bytes:
-        """The SHA-256 naming this subset's entry in the cache (see above), made once
-        for a given number of CIDs (CIDs are only added)."""
-        cids = self._cids
-        n = len(cids)
-        known = self._key
-        if known is not None and known[0] == n:
-            return known[1]
-        h = hashlib.sha256(f"xjeditor subset {SUBSET_CACHE_VERSION};{zlib.ZLIB_RUNTIME_VERSION};"
-                           f"{DEFLATE_LEVEL};{sys.byteorder}\0".encode())
-        h.update(self.face.identity())  # digits and NULs
-        codes, gids = self._key_codes, self._key_gids
-        if len(codes) == n and len(gids) == n:  # all CIDs added by _add_natural and _new_cid
-            # CID n is (chr(codes[n - 1]), (gids[n - 1], its advance in variants or None))
-            h.update(b"\0%d\0" % n)
-            h.update(codes)
-            h.update(gids)
-            h.update(marshal.dumps(self._key_variants, 2))  # format 2: no references, bytes by value alone
-        else:  # pragma: no cover - a subset made by hand: the same, from every CID
-            h.update(b"\1")
-            h.update(marshal.dumps(cids, 2))
-        digest = h.digest()
-        self._key = (n, digest)
-        return digest
-
-    def cached(self, folder: str | None = None) -> PackedSubset | None:
-        """What an earlier export of the same characters and glyphs of the same face
-        kept; None when there is no such entry (or no cache at all). ``folder``:
-        ``subset_cache_folder()``, looked up when not given."""
-        if not self._cids:
-            return None
-        if folder is None:
-            folder = subset_cache_folder()
-            if folder is None:
-                return None
-        digest = self._cache_key()
-        return _read_subset_entry(_subset_cache_file(folder, digest), digest, len(self._cids))
-
-    def keep(self, packed: PackedSubset) -> None:
-        """Keep ``packed`` (made by ``pack``) for later exports; nothing without a cache
-        folder."""
-        folder = subset_cache_folder() if self._cids else None
-        if folder is not None and len(packed.cid_map) == 2 * (len(self._cids) + 1):
-            digest = self._cache_key()
-            write_cache_file(Path(_subset_cache_file(folder, digest)), _pack_subset_entry(digest, packed))
-            prune_cache("subsets", SUBSET_CACHE_MAX_BYTES)
-
-    def pack(self, length: int, cid_map: bytes, program: bytes, to_unicode: bytes) -> PackedSubset:
-        """What ``cached`` gives, made: from the length of ``program()[0]``, the
-        ``cid_to_gid_map`` of ``program()[1]``, ``deflate(program()[0])`` and
-        ``deflate(to_unicode())``."""
-        default_width, widths = self._widths()
-        return PackedSubset(self.subset_tag(), length, cid_map, program, to_unicode, default_width, widths)
-
-    def packed(self) -> PackedSubset:
-        """What ``cached`` gives, from the cache when it has it, else made (and kept)."""
-        return packed_subsets([self])[0]
-
     def to_unicode(self) -> bytes:
         """The ToUnicode CMap of the subset."""
         return to_unicode_cmap([ch for ch, _ in self._cids]).encode("ascii")
 
-    def add_to_document(self, doc: pdfdoc.PDFDocument, *, compress: bool = True,
-                        packed: PackedSubset | None = None) -> None:
+    def add_to_document(self, doc: pdfdoc.PDFDocument, *, compress: bool = True) -> None:
         """Write the font objects and list the font under its resource name in the
         document's shared font dictionary (the /Font resource of every page).
-
-        ``packed``: what ``cached`` or ``pack`` gives, as the font book prepares it for
-        all subsets of a document at once (deflating on threads with ``deflate_all``);
-        made here when not given (``compress`` only then: without it nothing is
-        deflated)."""
+        ``compress``: the font program, ToUnicode CMap and CIDToGIDMap deflated."""
         face = self.face
-        if packed is None and compress:
-            packed = self.packed()
         name = self.resource_name
-        if packed is not None:  # already deflated: reportlab leaves a stream with a Filter alone
-            base_font = f"{packed.tag}+{face.ps_name}"
+        data, new_gid = self.program()
+        base_font = f"{self.subset_tag()}+{face.ps_name}"
+        cid_to_gid = self.cid_to_gid_map(new_gid)
+        default_width, widths = self._widths()
+        if compress:  # deflated here: reportlab leaves a stream with a Filter alone
             font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
-                "Length1": packed.length, "Filter": _FLATE_DECODE}), packed.program)
-            cid_to_gid = packed.cid_map
-            default_width, widths = packed.default_width, packed.widths
-            cmap_stream = flate_stream(packed.to_unicode)
+                "Length1": len(data), "Filter": _FLATE_DECODE}), zlib.compress(data, DEFLATE_LEVEL))
+            cmap_stream = flate_stream(zlib.compress(self.to_unicode(), DEFLATE_LEVEL))
             filters = [pdfdoc.PDFZCompress]
         else:
-            data, new_gid = self.program()
-            base_font = f"{self.subset_tag()}+{face.ps_name}"
             font_file = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(data)}), data, None)
-            cid_to_gid = self.cid_to_gid_map(new_gid)
-            default_width, widths = self._widths()
             cmap_stream = pdfdoc.PDFStream(content=self.to_unicode(), filters=None)
             filters = None
         base_name = pdfdoc.PDFName(base_font)  # the other names written as PDFName writes them
@@ -1040,36 +797,14 @@ class FontSubset:
         return _int_if_whole(default), "[" + "\n".join(out) + "]"
 
 
-def packed_subsets(subsets: list[FontSubset]) -> list[PackedSubset]:
-    """``FontSubset.packed`` of each subset. What an earlier export kept of a subset
-    (same face, same characters and glyphs) comes ready: program and ToUnicode map
-    deflated, widths and tag made. The other subsets are built, their programs and
-    ToUnicode maps deflated together on threads (``deflate_all``), and kept."""
-    folder = subset_cache_folder()
-    packs = [subset.cached(folder) for subset in subsets] if folder is not None else [None] * len(subsets)
-    todo = [i for i, found in enumerate(packs) if found is None]
-    if todo:
-        built = [subsets[i].program() for i in todo]
-        packed = deflate_all([data for data, _ in built] + [subsets[i].to_unicode() for i in todo],
-                             cache=False)  # kept in subsets/ instead
-        for k, i in enumerate(todo):
-            data, new_gid = built[k]
-            subset = subsets[i]
-            found = packs[i] = subset.pack(len(data), subset.cid_to_gid_map(new_gid), packed[k],
-                                           packed[len(todo) + k])
-            subset.keep(found)
-    return packs
-
-
 # Names as ``pdfdoc.PDFName`` makes them (a PDF name in PDF source: "/" and the name,
 # which here needs no escapes), written out instead of made for every font object.
 _FLATE_DECODE = "/FlateDecode"
 
 
-def flate_stream(packed: bytes | None) -> pdfdoc.PDFStream:
-    """A stream of data deflated beforehand (``deflate``; ``packed`` may be set later,
-    before the document is written), written exactly as reportlab writes a stream it
-    deflates itself: reportlab leaves a stream that has a /Filter alone."""
+def flate_stream(packed: bytes) -> pdfdoc.PDFStream:
+    """A stream of data deflated beforehand (zlib), written exactly as reportlab writes
+    a stream it deflates itself: reportlab leaves a stream that has a /Filter alone."""
     return pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([_FLATE_DECODE])}),
                             packed)
 

@@ -16,13 +16,13 @@ dictionary and the XMP agree and exports stay byte-identical.
 from __future__ import annotations
 
 import functools
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
 
-from ..dataclass_cache import dataclass
 from ..paths import resources_dir
-from .deflate import deflate
 
 PDFX_VERSION = "PDF/X-1a:2003"
 PDFX_CONFORMANCE = "PDF/X-1a:2003"
@@ -188,9 +188,9 @@ def install_info(doc: pdfdoc.PDFDocument, title: str, *, pdfx: bool) -> None:
 
 def attach_output_intent(doc: pdfdoc.PDFDocument, intent: OutputIntent, *, compress: bool = True) -> None:
     """Add /OutputIntents with the embedded CMYK profile to the document catalog."""
-    if compress:  # deflated once and cached: the same bytes in every export
+    if compress:
         profile = pdfdoc.PDFStream(
-            pdfdoc.PDFDictionary({"N": 4, "Filter": pdfdoc.PDFName("FlateDecode")}), deflate(intent.profile))
+            pdfdoc.PDFDictionary({"N": 4, "Filter": pdfdoc.PDFName("FlateDecode")}), zlib.compress(intent.profile, 6))
     else:
         profile = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4}), intent.profile, None)
     entry = {

@@ -17,9 +17,8 @@ only recomposes the paragraph that changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 
-from ..dataclass_cache import dataclass
 from ..model.styles import Align, Kinsoku, ParagraphStyle, PunctStyle
 from .linebreak import FORCED, HANG, break_lines, fix_orphan, place_line
 from .metrics import SyntheticMetrics

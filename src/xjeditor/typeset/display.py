@@ -9,9 +9,8 @@ Glyph runs are positioned by their baseline.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 
-from ..dataclass_cache import dataclass
 from ..model.color import BLACK, CMYK
 
 

@@ -25,12 +25,11 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xjeditor import paths
 
-from ..dataclass_cache import dataclass
 
 CACHE_FORMAT = 1
 CACHE_SUFFIX = ".metrics.json"
@@ -288,10 +287,6 @@ class FileFontMetrics:
         }
         self._memo: dict[str, float | None] = {}  # char -> advance, None if missing
         self._present: set[str] = set()  # characters seen to have a glyph (for missing())
-        # Characters an earlier run found in this font, with their advances (see
-        # _glyph_cache_path): a paragraph of them needs no look-up at all.
-        self._fingerprint = (data.get("size"), data.get("checksum_adjustment"))
-        self._learned = self._load_learned()
 
     def __repr__(self) -> str:
         return f"<FileFontMetrics {self.name!r} {self.path.name}>"
@@ -348,100 +343,6 @@ class FileFontMetrics:
         memo = self._memo.copy()  # one C call: another thread may be adding to it
         return {ch: w for ch, w in memo.items() if w is not None}
 
-    # ---- what earlier runs learned ----------------------------------------
-    def _glyph_cache_path(self) -> Path | None:
-        """The file of characters earlier runs found in this face: one per face, named
-        by the font file's name, face index, size and whole-file checksum (the metrics
-        cache's fingerprint, so a rebuilt font never reads another's entries)."""
-        size, checksum = self._fingerprint
-        folder = paths.user_cache_dir("glyphs")
-        if folder is None or not isinstance(size, int) or not isinstance(checksum, int):
-            return None
-        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.path.stem)
-        return folder / f"{stem}-{self.index}-{size}-{checksum:08x}-m{CACHE_FORMAT}.bin"
-
-    def _load_learned(self) -> int:
-        """Fill the look-up memo from the glyph cache; how many characters it gave."""
-        path = self._glyph_cache_path()
-        if path is None:
-            return 0
-        try:
-            entry = path.read_bytes()
-        except OSError:
-            return 0
-        learned = _unpack_learned(entry)
-        if learned is None:
-            return 0
-        plain, other, widths = learned
-        memo = self._memo
-        memo.update(dict.fromkeys(plain, self._default))  # most ideographs: at C speed
-        memo.update(zip(other, widths))
-        self._present.update(memo)
-        return len(memo)
-
-    def save_learned(self) -> None:
-        """Keep the characters found in this face so far for later runs (when there are
-        new ones since the cache was read)."""
-        known = self.known_advances()
-        if len(known) <= self._learned:
-            return
-        path = self._glyph_cache_path()
-        if path is None:
-            return
-        default = self._default
-        plain = "".join(ch for ch, w in known.items() if w == default)
-        other = [(ch, w) for ch, w in known.items() if w != default]
-        paths.write_cache_file(path, _pack_learned(plain, "".join(ch for ch, _ in other),
-                                                   [w for _, w in other]))
-        self._learned = len(known)
-
-
-# A glyph cache entry: magic, CRC-32 of the rest, then the marshalled tuple (format,
-# characters with the default advance, the other characters, their advances in em).
-_LEARNED_MAGIC = b"XJGL"
-_LEARNED_FORMAT = 1
-
-
-def _pack_learned(plain: str, other: str, widths: list[float]) -> bytes:
-    import marshal
-    import zlib
-
-    body = marshal.dumps((_LEARNED_FORMAT, plain, other, widths))
-    return _LEARNED_MAGIC + struct.pack(">I", zlib.crc32(body)) + body
-
-
-def _unpack_learned(entry: bytes) -> tuple[str, str, list[float]] | None:
-    """(plain characters, other characters, their advances), or None for an entry that
-    is damaged or of another format."""
-    import marshal
-    import zlib
-
-    if len(entry) < 8 or entry[:4] != _LEARNED_MAGIC:
-        return None
-    body = entry[8:]
-    if struct.unpack(">I", entry[4:8])[0] != zlib.crc32(body):
-        return None
-    try:
-        value = marshal.loads(body)
-    except (ValueError, EOFError, TypeError):
-        return None
-    if not (isinstance(value, tuple) and len(value) == 4 and value[0] == _LEARNED_FORMAT):
-        return None
-    _, plain, other, widths = value
-    if not (isinstance(plain, str) and isinstance(other, str) and isinstance(widths, list)
-            and len(other) == len(widths) and all(type(w) is float for w in widths)):
-        return None
-    return plain, other, widths
-
-
-def save_learned_glyphs() -> None:
-    """Keep what every loaded face learned (run at exit; a process that leaves by
-    ``os._exit`` calls it itself)."""
-    with _metrics_lock:
-        faces = list({id(m): m for m in _metrics_cache.values()}.values())
-    for m in faces:
-        m.save_learned()
-
 
 _metrics_cache: dict[tuple[str, int], FileFontMetrics] = {}
 _metrics_lock = threading.Lock()
@@ -466,18 +367,10 @@ def load_metrics(path: Path | str, index: int = 0) -> FileFontMetrics:
     if data is None:
         data = build_metrics_cache(path, index)
     m = FileFontMetrics(data, path, from_cache=from_cache)
-    _save_at_exit()
     with _metrics_lock:
         m = _metrics_cache.setdefault(key, m)
         _metrics_cache.setdefault((str(given), index), m)
         return m
-
-
-@functools.cache
-def _save_at_exit() -> None:
-    import atexit
-
-    atexit.register(save_learned_glyphs)
 
 
 def clear_metrics_cache() -> None:

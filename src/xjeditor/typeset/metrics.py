@@ -7,7 +7,7 @@ The composer never opens a font file: it asks a ``FontMetrics`` for advance widt
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # (typing is not imported at run time: see cli.entry)
+TYPE_CHECKING = False
 
 
 def _font_metrics_protocol() -> type:

@@ -13,7 +13,7 @@ em to the left) and centred marks ``(box - advance) / 2``.
 
 from __future__ import annotations
 
-from ..dataclass_cache import dataclass
+from dataclasses import dataclass
 
 # Shrink levels of R20, each applied to every instance before the next.
 SHRINK_LINE_END = 1

@@ -60,8 +60,8 @@ class _Advances(dict):
     __slots__ = ("metrics", "_sized")
 
     def __init__(self, metrics: Any) -> None:
-        # What the font's metrics already know (from earlier paragraphs, or what earlier
-        # runs learned: FileFontMetrics.known_advances), taken in one go.
+        # What the font's metrics already know from earlier paragraphs
+        # (FileFontMetrics.known_advances), taken in one go.
         known = getattr(metrics, "known_advances", None)
         super().__init__(known() if known is not None else ())
         self.metrics = metrics
