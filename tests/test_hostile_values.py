@@ -367,3 +367,12 @@ def test_a_thread_of_the_largest_frames_the_schema_allows_is_set_in_bounded_time
     frame = next(f for f in issue.pages[0].frames if f.id == "chain0")
     columns = frame_columns(0, issue.pages[0], frame, Grid.for_body(2.0, 0.0))
     assert 0 < sum(len(c.rows) for c in columns) <= MAX_FRAME_ROWS < MAX_THREAD_ROWS
+
+
+def test_a_render_too_large_for_memory_is_refused_with_one_line(tmp_path, capsys):
+    # 1200 dpi of the demo's 四开 page is 238 megapixels: about 1 GB of pixels
+    out = tmp_path / "page.png"
+    assert main(["render", str(DEMO), "--dpi", "1200", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "megapixels" in err[0] and "--dpi" in err[0]
+    assert not out.exists()

@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+# The largest PNG render draws: 4 bytes a pixel, so 150 megapixels is 600 MB of memory
+# (a tabloid page at 900 dpi).
+MAX_PNG_PIXELS = 150_000_000
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("render", help="render a page to PNG")
@@ -26,6 +30,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--page {args.page}: the issue has pages 1-{len(issue.pages)}")
     if not 10 <= args.dpi <= 1200:
         raise CliError(f"--dpi {args.dpi:g}: expected 10 to 1200")
+    page_mm = issue.pages[args.page - 1]
+    pixels = (page_mm.width * args.dpi / 25.4) * (page_mm.height * args.dpi / 25.4)
+    if pixels > MAX_PNG_PIXELS:
+        fits = int(args.dpi * (MAX_PNG_PIXELS / pixels) ** 0.5)
+        raise CliError(f"--dpi {args.dpi:g}: page {args.page} would be {pixels / 1e6:.0f} megapixels, over the "
+                       f"limit of {MAX_PNG_PIXELS // 1_000_000}; use --dpi {fits} or less")
     ensure_qt_platform()
     from PySide6.QtGui import QGuiApplication
 
