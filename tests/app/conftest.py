@@ -10,6 +10,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
+def pytest_configure(config) -> None:
+    # the application's data folder (recovery files and their notes) in Qt's test location,
+    # never the user's
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+
 SAMPLE = Path(__file__).resolve().parents[2] / "seeds" / "sample.xjb"
 
 
@@ -25,7 +33,9 @@ class Dialogs:
         self.new_issue = None
         self.recovery = "cancel"
         self.untitled_recovery = "cancel"
+        self.recoveries = ("cancel", -1)  # the start-up list of recovery files: (answer, row)
         self.export_path: str | None = None
+        self.delete_page = True  # 删除版面: confirmed
 
     def install(self, monkeypatch) -> None:
         from xjeditor.app import dialogs
@@ -46,7 +56,9 @@ class Dialogs:
         monkeypatch.setattr(dialogs, "ask_untitled_recovery",
                             record("ask_untitled_recovery", lambda: self.untitled_recovery))
         monkeypatch.setattr(dialogs, "show_info", record("show_info", None))
+        monkeypatch.setattr(dialogs, "ask_recoveries", record("ask_recoveries", lambda: self.recoveries))
         monkeypatch.setattr(dialogs, "get_export_path", record("get_export_path", lambda: self.export_path))
+        monkeypatch.setattr(dialogs, "ask_delete_page", record("ask_delete_page", lambda: self.delete_page))
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]

@@ -9,7 +9,9 @@ the model's frames; they are never part of the display list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPen, QPolygonF, QTransform, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -20,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..dataclass_cache import dataclass
-from ..layouts import LayoutError, load_layout
-from ..model import FitMode, ImageFrame, Rect, RuleFrame, TextFrame, mm_to_pt, pt_to_mm
+from ..layouts import FURNITURE_PREFIX, LayoutError, load_layout
+from ..model import BoxFrame, FitMode, ImageFrame, Rect, RuleFrame, TextFrame, mm_to_pt, pt_to_mm
 from ..render.qt import QtPageRenderer
 from ..typeset.display import DisplayPage
 from ..typeset.grid import EM_BOX_ASCENT, Grid, column_boxes
@@ -73,15 +74,27 @@ class Selection:
 class PageItem(QGraphicsItem):
     """One display page, painted by the shared renderer, with guides over it."""
 
-    def __init__(self, canvas: "PageCanvas", index: int) -> None:
+    def __init__(self, canvas: "PageCanvas", index: int, page: DisplayPage) -> None:
         super().__init__()
         self.canvas = canvas
         self.index = index
+        # The item owns the page it shows: Qt may ask for boundingRect() at any time (while
+        # the scene indexes, removes or paints it), so it must never read a list that the
+        # canvas could have changed in the meantime.
+        self._page = page
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @property
     def display(self) -> DisplayPage:
-        return self.canvas.display_pages[self.index]
+        return self._page
+
+    def set_page(self, page: DisplayPage) -> None:
+        """Show another display page; Qt is told before the bounding box changes."""
+        old = self._page
+        if (old.width, old.height, old.bleed) != (page.width, page.height, page.bleed):
+            self.prepareGeometryChange()
+        self._page = page
+        self.update()
 
     def page_rect(self) -> QRectF:
         return QRectF(0, 0, self.display.width, self.display.height)
@@ -142,6 +155,9 @@ class PageCanvas(QGraphicsView):
         self._draw: tuple[int, QPointF] | None = None  # (page, start in page points)
         self._draw_preview: tuple[int, object] | None = None  # (page, Rect or rule ends), mm
         self._pan: tuple[int, str, QPointF, float, float] | None = None
+        # Space held: the hand tool (drag pans the view); the tool in use comes back on release
+        self._space = False
+        self._hand: tuple[QPoint, int, int] | None = None  # press point, scroll bar values
         self._layout_cache: dict[str, object] = {}
         self.horizontalScrollBar().valueChanged.connect(self._update_current)
         self.verticalScrollBar().valueChanged.connect(self._update_current)
@@ -154,14 +170,21 @@ class PageCanvas(QGraphicsView):
         self.set_pages(pages)
 
     def set_pages(self, pages: list[DisplayPage]) -> None:
-        """New display pages (after a re-typeset): reuse items, repaint."""
-        self.display_pages = pages
+        """New display pages (after a re-typeset): reuse items, repaint.
+
+        Items no longer needed leave the scene first, while they still show the page the
+        scene indexed them with; the others then take their new page (``PageItem.set_page``
+        calls prepareGeometryChange before the size changes)."""
+        pages = list(pages)
         scene = self.scene()
         while len(self.items_) > len(pages):
             scene.removeItem(self.items_.pop())
             scene.removeItem(self.labels.pop())
+        for item, page in zip(self.items_, pages):
+            item.set_page(page)
+        self.display_pages = pages
         while len(self.items_) < len(pages):
-            item = PageItem(self, len(self.items_))
+            item = PageItem(self, len(self.items_), pages[len(self.items_)])
             scene.addItem(item)
             self.items_.append(item)
             label = QGraphicsSimpleTextItem()
@@ -171,17 +194,15 @@ class PageCanvas(QGraphicsView):
         if self.selection and (self.doc is None or self.selection.page >= len(self.doc.issue.pages)
                                or self.doc.issue.pages[self.selection.page].frame(self.selection.frame) is None):
             self.select(None)
+        if self._draw is not None and self._draw[0] >= len(pages):
+            self._draw = self._draw_preview = None  # the page being drawn on is gone (an undo)
         self.arrange()
-        for item in self.items_:
-            item.prepareGeometryChange()
-            item.update()
         self.viewport().update()
 
     def arrange(self) -> None:
         pos = 0.0
         for i, item in enumerate(self.items_):
-            page = self.display_pages[i]
-            item.prepareGeometryChange()
+            page = item.display
             item.setPos(pos, 0.0) if not self.vertical else item.setPos(0.0, pos)
             label = self.labels[i]
             label.setText(self.page_label(i))
@@ -260,23 +281,32 @@ class PageCanvas(QGraphicsView):
         self.centerOn(r.center())
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120.0
-            hit = self.page_at(self.mapToScene(event.position().toPoint())) if self.doc else None
-            f = self._image_frame_at(*hit) if hit else None
-            if f is not None and f.fit == FitMode.MANUAL and f.image and steps:
-                self.imageScaled.emit(hit[0], f.id, 1.1 ** steps)
-                event.accept()
-                return
+        """Ctrl+wheel always zooms the view. Alt+wheel over the selected picture frame in
+        手动 (manual) mode scales the picture; anything else scrolls."""
+        mods = event.modifiers()
+        delta = event.angleDelta()
+        steps = (delta.y() or delta.x()) / 120.0  # (Qt may turn Alt+wheel into a horizontal one)
+        if mods & Qt.KeyboardModifier.ControlModifier:
             if steps:
                 self.zoom_by(1.15 ** steps)
             event.accept()
             return
+        if mods & Qt.KeyboardModifier.AltModifier and steps and self.doc is not None:
+            hit = self.page_at(self.mapToScene(event.position().toPoint()))
+            sel = self.selection
+            f = self._image_frame_at(*hit) if hit else None
+            if (f is not None and sel is not None and (sel.page, sel.frame) == (hit[0], f.id)
+                    and f.fit == FitMode.MANUAL and f.image):
+                self.imageScaled.emit(hit[0], f.id, 1.1 ** steps)
+                event.accept()
+                return
         super().wheelEvent(event)
 
     # ---- pages -----------------------------------------------------------------------
     def scroll_to_page(self, index: int) -> None:
         if 0 <= index < len(self.items_):
+            if self.selection is not None and self.selection.page != index:
+                self.select(None)  # the page gone to is the current one, not the frame's
             item = self.items_[index]
             r = item.mapRectToScene(item.page_rect())
             self.centerOn(r.center())
@@ -297,10 +327,16 @@ class PageCanvas(QGraphicsView):
         self._set_current(index)
 
     def current_page(self) -> int:
-        return max(self._current, 0)
+        # pages may have gone since the view last scrolled: never name one that is not there
+        return max(min(self._current, len(self.items_) - 1), 0)
 
     def _update_current(self, *_: object) -> None:
+        """The current page: the selected frame's, else the one in the middle of the view."""
         if not self.items_:
+            return
+        sel = self.selection
+        if sel is not None and 0 <= sel.page < len(self.items_):
+            self._set_current(sel.page)
             return
         center = self.mapToScene(self.viewport().rect().center())
         best, dist = 0, float("inf")
@@ -444,14 +480,22 @@ class PageCanvas(QGraphicsView):
             if s is not None and s.page < len(self.items_):
                 self.items_[s.page].update()
         self.viewport().update()
+        self._update_current()  # a selected frame's page is the current page
         self.frameSelected.emit(sel)
 
-    def frame_at(self, index: int, pt: QPointF) -> str | None:
-        if self.doc is None:
+    def frame_at(self, index: int, pt: QPointF, *, whole: bool = False) -> str | None:
+        """The topmost frame a click at ``pt`` (page points) picks. Furniture (ids starting
+        with "_") is never hit. A frame that shows nothing inside (an empty text frame, such
+        as the one a new page gets from its master, or a box without fill) is hit only near
+        its edge unless it is selected already or ``whole`` (the 串接 tool's target)."""
+        if self.doc is None or not 0 <= index < len(self.doc.issue.pages):
             return None
         x, y = pt_to_mm(pt.x()), pt_to_mm(pt.y())
         tol = pt_to_mm(self._tolerance())
+        sel = self.selection
         for f in reversed(self.doc.issue.pages[index].frames):
+            if f.id.startswith(FURNITURE_PREFIX):
+                continue
             if isinstance(f, RuleFrame):
                 x0, x1 = sorted((f.x1, f.x2))
                 y0, y1 = sorted((f.y1, f.y2))
@@ -459,9 +503,25 @@ class PageCanvas(QGraphicsView):
                     return f.id
                 continue
             r = f.rect
-            if r.x <= x <= r.right and r.y <= y <= r.bottom:
+            if whole or (sel is not None and (sel.page, sel.frame) == (index, f.id)) or self._shows_inside(f):
+                if r.x <= x <= r.right and r.y <= y <= r.bottom:
+                    return f.id
+                continue
+            near = r.x - tol <= x <= r.right + tol and r.y - tol <= y <= r.bottom + tol
+            inner = r.x + tol < x < r.right - tol and r.y + tol < y < r.bottom - tol
+            if near and not inner:
                 return f.id
         return None
+
+    def _shows_inside(self, f) -> bool:
+        """Whether a frame has something to see inside its edges (text, a picture or its
+        placeholder, a fill)."""
+        if isinstance(f, TextFrame):
+            return bool(f.story) or any(isinstance(g, TextFrame) and g.next == f.id
+                                        for p in self.doc.issue.pages for g in p.frames)
+        if isinstance(f, BoxFrame):
+            return f.fill is not None
+        return True
 
     def selected_rule(self) -> RuleFrame | None:
         sel = self.selection
@@ -522,11 +582,20 @@ class PageCanvas(QGraphicsView):
     def set_tool(self, tool: str) -> None:
         self.tool = tool
         self._draw = self._draw_preview = None
-        self.viewport().setCursor(Qt.CursorShape.ArrowCursor if tool == TOOL_SELECT
-                                  else Qt.CursorShape.PointingHandCursor if tool == TOOL_THREAD
-                                  else Qt.CursorShape.CrossCursor)
+        self._update_cursor()
         self.viewport().update()
         self.toolChanged.emit(tool)
+
+    def _update_cursor(self) -> None:
+        if self._hand is not None:
+            shape = Qt.CursorShape.ClosedHandCursor
+        elif self._space:
+            shape = Qt.CursorShape.OpenHandCursor
+        else:
+            shape = (Qt.CursorShape.ArrowCursor if self.tool == TOOL_SELECT
+                     else Qt.CursorShape.PointingHandCursor if self.tool == TOOL_THREAD
+                     else Qt.CursorShape.CrossCursor)
+        self.viewport().setCursor(shape)
 
     # ---- snapping --------------------------------------------------------------------
     def snap_targets(self, index: int) -> tuple[list[float], list[float], list[float]]:
@@ -752,12 +821,17 @@ class PageCanvas(QGraphicsView):
     def thread_click(self, scene_pt: QPointF) -> None:
         """The 串接 tool's click: the frame under the point (any page) is the thread's target."""
         hit = self.page_at(scene_pt)
-        frame_id = self.frame_at(*hit) if hit else None
+        frame_id = self.frame_at(*hit, whole=True) if hit else None
         if frame_id:
             self.threadTargetChosen.emit(hit[0], frame_id)
         self.set_tool(TOOL_SELECT)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton and self._space:
+            self._hand = (event.position().toPoint(), self.horizontalScrollBar().value(),
+                          self.verticalScrollBar().value())
+            self._update_cursor()
+            return
         if event.button() != Qt.MouseButton.LeftButton or self.doc is None:
             return super().mousePressEvent(event)
         sp = self.mapToScene(event.position().toPoint())
@@ -818,6 +892,12 @@ class PageCanvas(QGraphicsView):
         sp = self.mapToScene(event.position().toPoint())
         hit = self.page_at(sp)
         self.cursorMoved.emit((hit[0], pt_to_mm(hit[1].x()), pt_to_mm(hit[1].y())) if hit else None)
+        if self._hand is not None:
+            start, h, v = self._hand
+            d = event.position().toPoint() - start
+            self.horizontalScrollBar().setValue(h - d.x())
+            self.verticalScrollBar().setValue(v - d.y())
+            return
         if self._draw is not None:
             self.tool_move(sp, event.modifiers())
             return
@@ -833,6 +913,10 @@ class PageCanvas(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._hand is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._hand = None
+            self._update_cursor()
+            return
         sp = self.mapToScene(event.position().toPoint())
         if self._draw is not None:
             self.tool_release(sp, event.modifiers())
@@ -864,10 +948,32 @@ class PageCanvas(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Space:
+            # held Space is the hand tool, as in InDesign (not while a drag is under way)
+            if not event.isAutoRepeat() and self._drag is None and self._draw is None and self._pan is None:
+                self._space = True
+                self._update_cursor()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Escape and self.tool != TOOL_SELECT:
             self.set_tool(TOOL_SELECT)
             return
         super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = False  # back to the tool in use (a hand drag goes on until release)
+                self._update_cursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._space:  # the Space release will go elsewhere
+            self._space = False
+            self._update_cursor()
+        super().focusOutEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.cursorMoved.emit(None)

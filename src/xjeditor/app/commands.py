@@ -10,7 +10,7 @@ import copy
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import Frame, ImageAsset, Page, Rect, Story, StoryPart
+from ..model import Frame, ImageAsset, Page, Rect, RuleFrame, Story, StoryPart
 from .document import Document, PageLink
 
 # ids for QUndoCommand.mergeWith: consecutive moves of one frame merge into one step
@@ -66,6 +66,10 @@ class SetFrameGeometryCommand(QUndoCommand):
         self.frame_id = frame_id
         self.old = copy.copy(old) if old is not None else doc.frame_geometry(page_index, frame_id)
         self.new = copy.copy(rect)
+        # A rule is moved by adding the offset to its ends, and adding it back on undo
+        # would not give the same floats: its ends before and after are kept instead.
+        self.old_ends = _rule_ends(doc, page_index, frame_id)
+        self.new_ends: dict | None = None
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return MOVE_FRAME_ID
@@ -76,13 +80,27 @@ class SetFrameGeometryCommand(QUndoCommand):
         if (other.page_index, other.frame_id) != (self.page_index, self.frame_id):
             return False
         self.new = copy.copy(other.new)
+        self.new_ends = other.new_ends
         return True
 
     def redo(self) -> None:
+        if self.new_ends is not None:
+            self.doc.set_frame_attrs(self.page_index, self.frame_id, self.new_ends)
+            return
         self.doc.set_frame_geometry(self.page_index, self.frame_id, self.new)
+        self.new_ends = _rule_ends(self.doc, self.page_index, self.frame_id)
 
     def undo(self) -> None:
-        self.doc.set_frame_geometry(self.page_index, self.frame_id, self.old)
+        if self.old_ends is not None:
+            self.doc.set_frame_attrs(self.page_index, self.frame_id, self.old_ends)
+        else:
+            self.doc.set_frame_geometry(self.page_index, self.frame_id, self.old)
+
+
+def _rule_ends(doc: Document, page_index: int, frame_id: str) -> dict | None:
+    """The ends of a rule as they are now (None for other frames)."""
+    f = doc.issue.pages[page_index].frame(frame_id)
+    return {name: getattr(f, name) for name in ("x1", "y1", "x2", "y2")} if isinstance(f, RuleFrame) else None
 
 
 class AddPageCommand(QUndoCommand):

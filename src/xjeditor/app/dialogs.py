@@ -7,6 +7,7 @@ importing the functions, so ``monkeypatch.setattr(dialogs, "ask_unsaved", ...)``
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QInputDialog,
     QLabel,
+    QListWidget,
     QMessageBox,
     QProgressDialog,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
-from ..dataclass_cache import dataclass
 from ..layouts import available_layouts, load_layout, page_count_warning
 
 FILE_FILTER = "社区报文件 (*.xjb);;所有文件 (*)"
@@ -94,6 +96,52 @@ def ask_untitled_recovery(parent: QWidget | None, name: str, when: str) -> str:
                  ("丢弃", QMessageBox.ButtonRole.DestructiveRole, DISCARD),
                  ("以后再说", QMessageBox.ButtonRole.RejectRole, CANCEL)], RECOVER, CANCEL,
                 QMessageBox.Icon.Question)
+
+
+def ask_delete_page(parent: QWidget | None, label: str) -> bool:
+    """删除 / 取消 before a page is deleted (True: delete it)."""
+    return _ask(parent, "删除版面", f"确定要删除{label}吗？",
+                "版面上的所有框都会一起删除，串接到这一版的文字会在前一个框处断开。可以用“撤销”恢复。",
+                [("删除", QMessageBox.ButtonRole.DestructiveRole, "delete"),
+                 ("取消", QMessageBox.ButtonRole.RejectRole, CANCEL)], CANCEL, CANCEL,
+                QMessageBox.Icon.Question) == "delete"
+
+
+def ask_recoveries(parent: QWidget | None, items: list[tuple[str, str, str]]) -> tuple[str, int]:
+    """At start-up, every autosaved copy a crash left, in one list of (name, when, where):
+    恢复 (the chosen one), 丢弃 (the chosen one) or 以后再说. Returns (RECOVER, row),
+    (DISCARD, row) or (CANCEL, -1)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("恢复自动保存的副本")
+    layout = QVBoxLayout(dialog)
+    label = QLabel(f"上次可能没有正常退出，发现 {len(items)} 份自动保存的副本。请选择一份恢复或丢弃；"
+                   "“以后再说”会保留全部副本，下次启动时再问。")
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    rows = QListWidget()
+    for name, when, where in items:
+        rows.addItem(f"{name}　自动保存于 {when}\n{where}")
+    rows.setCurrentRow(0)
+    rows.setMinimumWidth(460)
+    layout.addWidget(rows)
+    buttons = QDialogButtonBox()
+    made = {RECOVER: buttons.addButton("恢复", QDialogButtonBox.ButtonRole.AcceptRole),
+            DISCARD: buttons.addButton("丢弃", QDialogButtonBox.ButtonRole.DestructiveRole),
+            CANCEL: buttons.addButton("以后再说", QDialogButtonBox.ButtonRole.RejectRole)}
+    made[RECOVER].setDefault(True)
+    answer = [CANCEL]
+
+    def clicked(button) -> None:
+        answer[0] = next(a for a, b in made.items() if b is button)
+        dialog.done(0)
+
+    buttons.clicked.connect(clicked)
+    layout.addWidget(buttons)
+    dialog.exec()
+    row = rows.currentRow()
+    if answer[0] == CANCEL or row < 0:
+        return CANCEL, -1
+    return answer[0], row
 
 
 def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, detail: str) -> None:

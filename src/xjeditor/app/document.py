@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..dataclass_cache import dataclass
 from ..fileformat import load_issue_with_hash, save_issue
 from ..layouts import LayoutError, add_page, load_layout
 from ..model import Frame, ImageAsset, Issue, Page, PageKind, Rect, RuleFrame, Story, StoryPart, TextFrame

@@ -7,11 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from ..typeset.fonts import default_registry
+from .display import display_problem
 from .window import MainWindow
 
 # Interface font preference for Chinese: a regular-weight system CJK sans when there is one,
@@ -22,6 +23,7 @@ UI_FONT_ROLES = ("hei", "song", "kai", "biaosong")
 UI_FONT_SIZE = 10  # pt
 
 _registered: list[str] = []
+_translators: list[QTranslator] = []  # kept alive for as long as the application runs
 
 
 def register_fonts() -> list[str]:
@@ -66,7 +68,38 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
         app.setApplicationDisplayName("XJ Editor 社区报排版")
         app.setStyle("Fusion")
     app.setFont(ui_font(register_fonts()))
+    install_translations(app)
     return app
+
+
+def install_translations(app: QCoreApplication) -> bool:
+    """Qt's own texts (file dialogs, OK/Cancel, context menus of text fields) in Simplified
+    Chinese, like the rest of the interface: PySide6's qtbase_zh_CN.qm (once)."""
+    if _translators:
+        return True
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load("qtbase_zh_CN", folder):
+        return False
+    app.installTranslator(translator)
+    extra = _MissingTranslations(app)  # installed last: asked first
+    app.installTranslator(extra)
+    _translators.extend([translator, extra])
+    return True
+
+
+class _MissingTranslations(QTranslator):
+    """The few texts of Qt's file dialog that qtbase_zh_CN.qm leaves in English."""
+
+    TEXTS = {("QFileDialog", "Look in:"): "查找范围：", ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+             ("QFileDialog", "Files of type:"): "文件类型：", ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+             ("QFileSystemModel", "Folder"): "文件夹"}
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+        return self.TEXTS.get((context, source_text))  # None: not here, Qt asks the next one
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return False
 
 
 def make_window(path: str | os.PathLike[str] | None = None, settings: QSettings | None = None,
@@ -78,7 +111,12 @@ def make_window(path: str | os.PathLike[str] | None = None, settings: QSettings 
 
 
 def run(path: str | os.PathLike[str] | None = None) -> int:
-    """The editor's event loop (``xjeditor open``)."""
+    """The editor's event loop (``xjeditor open``); 2 after one line on stderr when no
+    window can be opened here (no display, or Qt's xcb plugin lacks system libraries)."""
+    problem = display_problem() if QApplication.instance() is None else None
+    if problem:
+        print(f"xjeditor: error: {problem}", file=sys.stderr)
+        return 2
     app = create_app()
     window = make_window(path)
     # Deleted on close, before the interpreter shuts down (PySide can crash tearing down a
@@ -87,8 +125,8 @@ def run(path: str | os.PathLike[str] | None = None) -> int:
     window.show()
     if path is not None:
         window.canvas.fit_page(0)
-    else:  # started empty: offer what a crash left of issues that were never saved
-        QTimer.singleShot(0, window.offer_untitled_recovery)
+    # offer what a crash left: autosaved copies of saved issues and of never-saved ones
+    QTimer.singleShot(0, window.offer_recovery)
     return app.exec()
 
 

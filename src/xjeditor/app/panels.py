@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..dataclass_cache import dataclass
 from ..model import PartKind, Story
 from ..render.export import Typeset
 from ..render.qt import QtPageRenderer
@@ -370,6 +371,7 @@ class StoryEditor(QWidget):
         current = self.form()
         if self._loaded is not None and current != self._loaded:  # typing not applied yet
             self._story = story
+            self._show_caption(story)
             self.set_status(status)
         elif form_from_story(story) == current or self.form_gives(story, current):
             self._story = story  # the fields already show this story: keep cursor and selection
@@ -404,6 +406,7 @@ class StoryEditor(QWidget):
         self._loaded = self.form()
         if story is not None:
             self._story = story
+            self._show_caption(story)  # the headline may be what was typed
         self._update_context()
 
     def end_burst(self) -> None:

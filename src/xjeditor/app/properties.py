@@ -140,6 +140,16 @@ class PropertiesPanel(QWidget):
         finally:
             self._updating = False
 
+    def widest(self) -> int:
+        """The width the panel needs with every row shown (whatever kind of frame)."""
+        shown = {key: self.form.isRowVisible(w) for key, w in self.rows.items()}
+        for key in self.rows:
+            self._show_row(key, True)
+        width = self.minimumSizeHint().width()
+        for key, visible in shown.items():
+            self._show_row(key, visible)
+        return width
+
     def _show_row(self, key: str, visible: bool) -> None:
         self.form.setRowVisible(self.rows[key], visible)
 

@@ -8,10 +8,15 @@ written atomically (``save_issue``), so it is opened like any issue file.
 The window that writes an untitled issue's recovery file holds a lock on it
 (``<file>.lock``, a QLockFile), so at start-up an editor offers only the files whose writer
 is gone (crashed or killed), never those of another editor that is still running.
+
+A saved issue's recovery file lies beside the issue, where start-up would not look: the
+window that writes one also leaves a note in the recovery folder (``<hash>.xjbref``, the
+recovery file's path) and holds the lock on the note instead. The note goes with the copy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -23,6 +28,7 @@ from ..model import Issue
 
 SUFFIX = ".recovery"
 LOCK_SUFFIX = ".lock"
+NOTE_SUFFIX = ".xjbref"
 
 
 def recovery_folder() -> Path:
@@ -108,3 +114,60 @@ def claim(target: Path) -> QLockFile | None:
 def release(lock: QLockFile | None) -> None:
     if lock is not None:
         lock.unlock()
+
+
+# ---- saved issues' recovery files, noted in the recovery folder ---------------------------
+def note_path_for(rec: str | os.PathLike[str]) -> Path:
+    """The note that tells start-up where a saved issue's recovery file is."""
+    digest = hashlib.sha1(os.path.abspath(rec).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return recovery_folder() / f"{digest}{NOTE_SUFFIX}"
+
+
+def note_recovery(rec: Path) -> QLockFile | None:
+    """Note a saved issue's recovery file for the next start-up; returns the lock on the note
+    (None when another running editor holds it), kept like :func:`claim`'s."""
+    note = note_path_for(rec)
+    lock = claim(note)
+    try:
+        note.write_text(os.path.abspath(rec), encoding="utf-8")
+    except OSError:
+        pass
+    return lock
+
+
+def forget_recovery(rec: Path | None) -> None:
+    """Remove the note of a recovery file (there is none for an untitled issue's)."""
+    if rec is not None:
+        remove_recovery(note_path_for(rec))
+
+
+def noted_recovery_files() -> list[tuple[Path, Path]]:
+    """(issue file, recovery file) of the saved issues with a noted recovery file newer than
+    the issue, newest first (locked ones included). Notes of copies that are gone are
+    removed unless a running editor holds them."""
+    try:
+        notes = sorted(recovery_folder().glob(f"*{NOTE_SUFFIX}"))
+    except OSError:
+        return []
+    found: list[tuple[int, Path, Path]] = []
+    for note in notes:
+        try:
+            rec = Path(note.read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not rec.name.endswith(SUFFIX):
+            continue
+        issue = rec.with_name(rec.name[: -len(SUFFIX)])
+        if not rec.exists():
+            lock = claim(note)
+            if lock is not None:
+                remove_recovery(note)
+                release(lock)
+            continue
+        if newer_recovery(issue) != rec:
+            continue
+        try:
+            found.append((rec.stat().st_mtime_ns, issue, rec))
+        except OSError:
+            continue
+    return [(issue, rec) for _, issue, rec in sorted(found, key=lambda t: (-t[0], str(t[2])))]

@@ -10,9 +10,8 @@ images and credits survive an edit; character spans move with their text (carry_
 from __future__ import annotations
 
 import copy
-from dataclasses import field
+from dataclasses import dataclass, field
 
-from ..dataclass_cache import dataclass
 from ..model import PartKind, Span, Story, StoryPart
 
 HEAD_KINDS = (PartKind.COLUMN_TAG, PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE, PartKind.BYLINE)

@@ -12,9 +12,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QToolBar,
+    QWidget,
+)
 
-from ..fileformat import FileChangedError, IssueFileError, load_issue
+from ..fileformat import FileChangedError, IssueFileError, file_hash, load_issue
+from ..fileformat.schema import FRAME_MARGIN_MM
 from ..layouts import LayoutError, PageCountWarning, new_issue
 from ..model import (
     PART_LABELS,
@@ -104,6 +114,11 @@ class MainWindow(QMainWindow):
         self.properties_panel = PropertiesPanel()
         self.properties_dock = self._dock("属性", "properties", self.properties_panel,
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        # The left docks keep one width whatever the 属性 panel shows (it grew with the rows
+        # of a selected frame and pushed the canvas aside).
+        self.properties_panel.title.setWordWrap(True)  # a long frame id wraps instead of widening
+        self.properties_panel.setMinimumWidth(self.properties_panel.widest())
+        self.properties_panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.styles_panel = StylesPanel()
         self.styles_dock = self._dock("样式", "styles", self.styles_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.stories_dock, self.styles_dock)
@@ -207,6 +222,18 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(K.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, "重做")
         self.act_redo.setShortcut(K.Redo)
+        # The toolbar's buttons keep short labels (the menu's actions carry the command's
+        # text, which would make the buttons after them jump); the command is in the tooltip.
+        self.tb_undo = self._action("撤销", self.undo_stack.undo)
+        self.tb_redo = self._action("重做", self.undo_stack.redo)
+        for act, can, text_changed, label in (
+                (self.tb_undo, self.undo_stack.canUndoChanged, self.undo_stack.undoTextChanged, "撤销"),
+                (self.tb_redo, self.undo_stack.canRedoChanged, self.undo_stack.redoTextChanged, "重做")):
+            act.setEnabled(False)
+            act.setToolTip(label)
+            can.connect(act.setEnabled)
+            text_changed.connect(lambda text, act=act, label=label: act.setToolTip(
+                f"{label}：{text}" if text else label))
         self.act_zoom_in = self._action("放大", self.canvas.zoom_in, [QKeySequence("Ctrl+="), K.ZoomIn])
         self.act_zoom_out = self._action("缩小", self.canvas.zoom_out, K.ZoomOut)
         self.act_fit = self._action("适合页面", self.canvas.fit_page, QKeySequence("Ctrl+0"))
@@ -226,7 +253,8 @@ class MainWindow(QMainWindow):
         self.act_vertical = self._action("版面纵向排列", self.canvas.set_vertical, tip="版面上下排列",
                                          checkable=True)
         self.act_add_page = self._action("添加版面", self.add_page, tip="在最后添加一个内版")
-        self.act_delete_page = self._action("删除当前版面", self.delete_page, tip="删除当前显示的版面")
+        self.act_delete_page = self._action("删除当前版面", self.delete_page,
+                                            tip="删除当前版面（选中框所在的版面，未选中框时为视图中间的版面）")
         self.act_page_up = self._action("上移版面", lambda: self.move_current_page(-1),
                                         tip="把当前版面向前移一版（转版行随之更新）")
         self.act_page_down = self._action("下移版面", lambda: self.move_current_page(1),
@@ -263,7 +291,8 @@ class MainWindow(QMainWindow):
         self.act_fit_image = self._action("适合", lambda: self.set_fit(FitMode.FIT), tip="整幅图片放入框内")
         self.act_fill_image = self._action("填充", lambda: self.set_fit(FitMode.FILL), tip="图片填满框，裁去多余部分")
         self.act_manual_image = self._action("手动调整", lambda: self.set_fit(FitMode.MANUAL),
-                                             tip="按住 Ctrl 拖动移动图片，Ctrl+滚轮缩放")
+                                             tip="选中图片框后：按住 Ctrl 拖动移动图片，Alt+滚轮缩放图片"
+                                                 "（Ctrl+滚轮总是缩放视图）")
         self.act_caption = self._action("添加图片说明", self.add_caption, tip="为选中的图片添加说明稿件")
 
     def _make_menus(self) -> None:
@@ -311,7 +340,7 @@ class MainWindow(QMainWindow):
         tb.setMovable(False)
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
-        tb.addActions([self.act_undo, self.act_redo])
+        tb.addActions([self.tb_undo, self.tb_redo])
         tb.addSeparator()
         tb.addActions([self.act_zoom_out, self.act_zoom_in, self.act_fit, self.act_actual])
         tb.addSeparator()
@@ -363,9 +392,17 @@ class MainWindow(QMainWindow):
             self.typeset_error = exc.message_zh
             self.statusBar().showMessage(exc.message_zh)
             return
+        if self.typeset_error:  # the message about the failure is stale now
+            self.statusBar().clearMessage()
         self.typeset_error = ""
         for w in ts.warnings:
             self.statusBar().showMessage(w, 8000)
+        sel = self.canvas.selection
+        if sel is not None and (sel.page >= len(doc.issue.pages) or doc.issue.pages[sel.page].frame(sel.frame) is None):
+            # a page moved: the selection follows its frame (before set_pages drops it)
+            page = self._page_of_frame(sel.frame, None)
+            if page is not None:
+                self.canvas.select(Selection(page, sel.frame))
         self.canvas.set_pages(ts.pages)
         self.pages_panel.set_pages(ts, self.renderer)
         self.stories_panel.set_stories(ts)
@@ -376,12 +413,8 @@ class MainWindow(QMainWindow):
             self.story_editor.refresh(story, self.story_status(sid))
         self._page_changed(self.canvas.current_page())
         sel = self.canvas.selection
-        if sel is not None and (sel.page >= len(doc.issue.pages) or doc.issue.pages[sel.page].frame(sel.frame) is None):
-            page = self._page_of_frame(sel.frame, None)  # a page moved: the selection follows its frame
-            if page is not None:
-                sel = Selection(page, sel.frame)
-                self.canvas.select(sel)
         self.properties_panel.set_frame(doc, sel.page, sel.frame) if sel else self.properties_panel.set_frame(doc, -1, "")
+        self._show_selection()
         self._update_actions()
         self._preflight_stale = True
         if self.preflight_dock.isVisible():
@@ -474,6 +507,13 @@ class MainWindow(QMainWindow):
                     choice = None
         if not self.maybe_save():
             return False
+        if (choice != dialogs.RECOVER and self.doc is not None and self.doc.path is not None
+                and self.doc.path.resolve() == doc.path.resolve() and self.doc.file_hash != doc.file_hash):
+            # the issue being replaced was this very file, and was just saved over it: what
+            # was read above is out of date, so read the file again
+            if choice == dialogs.DISCARD:
+                recovery.remove_recovery(rec)
+            return self.open_path(path, remember=remember)
         self.set_document(doc)
         if remember:
             self.add_recent(doc.path)
@@ -568,6 +608,7 @@ class MainWindow(QMainWindow):
     def _drop_recovery(self) -> None:
         """The changes were saved or discarded: delete this window's recovery file."""
         recovery.remove_recovery(self._recovery_file)
+        recovery.forget_recovery(self._recovery_file)
         recovery.release(self._recovery_lock)
         self._recovery_file = None
         self._recovery_lock = None
@@ -610,6 +651,83 @@ class MainWindow(QMainWindow):
             return False
         return False
 
+    def offer_recovery(self) -> bool:
+        """At start-up: list in one dialog every autosaved copy that an editor which did not
+        close normally left behind, of never-saved issues and then of saved ones (beside
+        their file), each newest first; copies another running editor writes are left out. 恢复 opens
+        the chosen copy (a saved issue's as that file, modified; a never-saved one as an
+        untitled issue); 丢弃 deletes the chosen copy and lists the others again; 以后再说
+        keeps them all for the next start. True when a copy was recovered."""
+        while True:
+            entries = self._left_recoveries()
+            if not entries:
+                return False
+            items = [(issue_path.name if issue_path else f"{issue.paper}第{issue.number}期（未命名）",
+                      _mtime_text(rec), str(issue_path) if issue_path else "从未保存为文件")
+                     for rec, issue_path, _lock, issue in entries]
+            answer, row = dialogs.ask_recoveries(self, items)
+            chosen = entries[row] if 0 <= row < len(entries) else None
+            for entry in entries:
+                if entry is not chosen:
+                    recovery.release(entry[2])
+            if chosen is None or answer not in (dialogs.RECOVER, dialogs.DISCARD):
+                if chosen is not None:
+                    recovery.release(chosen[2])
+                return False
+            rec, issue_path, lock, issue = chosen
+            if answer == dialogs.RECOVER:
+                return self._recover(rec, issue_path, lock, issue)
+            recovery.remove_recovery(rec)
+            recovery.forget_recovery(rec)
+            recovery.release(lock)
+
+    def _left_recoveries(self) -> list[tuple[Path, Path | None, object, Issue]]:
+        """(recovery file, issue file or None, lock, issue) of every copy left behind."""
+        own = {self._recovery_file}
+        if self.doc is not None and self.doc.path is not None:
+            own.add(recovery.recovery_path_for(self.doc.path.absolute()))
+        found = [(rec, None) for rec in recovery.untitled_recovery_files()]
+        found += [(rec, issue_path) for issue_path, rec in recovery.noted_recovery_files()]
+        entries = []
+        for rec, issue_path in found:
+            if rec in own or rec.absolute() in own:
+                continue
+            lock = recovery.claim(rec if issue_path is None else recovery.note_path_for(rec))
+            if lock is None:
+                continue  # another editor that is running writes this copy
+            try:
+                issue = load_issue(rec)
+            except IssueFileError as exc:
+                recovery.release(lock)
+                self.statusBar().showMessage(f"自动保存的副本 {rec.name} 无法读取：{exc.message_zh}", 10000)
+                continue
+            entries.append((rec, issue_path, lock, issue))
+        return entries
+
+    def _recover(self, rec: Path, issue_path: Path | None, lock, issue: Issue) -> bool:
+        """Open a recovery file's issue as unsaved work (its copy stays until saved or
+        discarded)."""
+        if not self.maybe_save():
+            recovery.release(lock)
+            return False
+        if issue_path is None:
+            self.set_document(Document(issue))
+            message = "已恢复未保存的新建期刊（尚未保存为文件）"
+        else:
+            try:
+                digest = file_hash(issue_path)  # of the file as it is: Save checks it is unchanged
+            except (OSError, IssueFileError):
+                digest = None
+            self.set_document(Document(issue, issue_path, digest))
+            self.add_recent(issue_path)
+            message = f"已恢复自动保存的修改（尚未保存到 {issue_path.name}）"
+        self._recovery_file, self._recovery_lock = rec, lock
+        self._autosaved_edits = self._edits
+        self.undo_stack.resetClean()  # unsaved work: modified until saved
+        self.update_title()
+        self.statusBar().showMessage(message, 8000)
+        return True
+
     def recovery_target(self) -> Path | None:
         """Where the next autosave goes."""
         if self.doc is None:
@@ -640,6 +758,9 @@ class MainWindow(QMainWindow):
                 self._recovery_lock = recovery.claim(target)
                 self._recovery_file = target  # and the same name next time, should this write fail
             recovery.write_recovery(issue, target)
+            if doc.path is not None and self._recovery_lock is None:
+                # a saved issue's copy lies beside it: noted where start-up looks
+                self._recovery_lock = recovery.note_recovery(target)
         except Exception as exc:  # noqa: BLE001 - autosave must never take the editor down
             reason = exc.message_zh if isinstance(exc, IssueFileError) else _os_error_zh(exc)
             self.statusBar().showMessage(f"自动保存失败：{reason}", 15000)
@@ -910,8 +1031,21 @@ class MainWindow(QMainWindow):
         return self.move_page(index, index + step)
 
     def _frame_edited(self, page: int, frame_id: str, old, new) -> None:
+        new = self._within_reach(page, new)
+        if new == old:
+            self.canvas.repaint_pages()
+            return
         self.undo_stack.push(SetFrameGeometryCommand(self.doc, page, frame_id, new, old,
                                                      resize=(old.w, old.h) != (new.w, new.h)))
+
+    def _within_reach(self, page: int, rect: Rect) -> Rect:
+        """``rect`` (mm) moved, and cut if need be, so that it reaches no further beyond its
+        page than an issue file allows (``FRAME_MARGIN_MM``): an issue can always be saved."""
+        p, m = self.doc.issue.pages[page], FRAME_MARGIN_MM
+        w, h = min(rect.w, p.width + 2 * m), min(rect.h, p.height + 2 * m)
+        x = min(max(rect.x, -m), p.width + m - w)
+        y = min(max(rect.y, -m), p.height + m - h)
+        return rect if (x, y, w, h) == (rect.x, rect.y, rect.w, rect.h) else Rect(x, y, w, h)
 
     def add_page(self) -> None:
         self.undo_stack.push(AddPageCommand(self.doc))
@@ -920,7 +1054,11 @@ class MainWindow(QMainWindow):
     def delete_page(self) -> None:
         if len(self.doc.issue.pages) <= 1:
             return
-        self.undo_stack.push(DeletePageCommand(self.doc, self.canvas.current_page()))
+        index = self.canvas.current_page()
+        section = self.doc.issue.pages[index].section
+        if not dialogs.ask_delete_page(self, f"第 {index + 1} 版" + (f"（{section}）" if section else "")):
+            return
+        self.undo_stack.push(DeletePageCommand(self.doc, index))
 
     # ---- frames: tools, threads, stories, images --------------------------------------------
     def selected_frame(self):
@@ -1178,7 +1316,11 @@ class MainWindow(QMainWindow):
         if not isinstance(f, RuleFrame):
             return False
         x1, y1, x2, y2 = (float(v) for v in ends)
+        p, m = self.doc.issue.pages[page], FRAME_MARGIN_MM  # as far off the page as a file allows
+        x1, x2 = (min(max(v, -m), p.width + m) for v in (x1, x2))
+        y1, y2 = (min(max(v, -m), p.height + m) for v in (y1, y2))
         if (x1, y1, x2, y2) == (f.x1, f.y1, f.x2, f.y2):
+            self.properties_panel.refresh()
             return False
         if math.hypot(x2 - x1, y2 - y1) < MIN_RULE_MM:
             self.statusBar().showMessage("线条太短，没有修改", 3000)
@@ -1204,6 +1346,10 @@ class MainWindow(QMainWindow):
 
     def _properties_geometry(self, page: int, frame_id: str, rect: Rect) -> None:
         old = self.doc.frame_geometry(page, frame_id)
+        rect = self._within_reach(page, rect)
+        if rect == old:
+            self.properties_panel.refresh()  # the box shows the value kept, not the one typed
+            return
         self.undo_stack.push(SetFrameGeometryCommand(self.doc, page, frame_id, rect, old,
                                                      resize=(old.w, old.h) != (rect.w, rect.h)))
 
@@ -1230,16 +1376,9 @@ class MainWindow(QMainWindow):
         self.properties_panel.set_frame(self.doc, sel.page if sel else -1, sel.frame if sel else "")
         if self.doc is not None:
             self._update_actions()
+        self._show_selection()
         if sel is None or self.doc is None:
-            self.selection_label.setText("")
             return
-        f = self.doc.issue.pages[sel.page].frame(sel.frame)
-        r = self.doc.frame_geometry(sel.page, sel.frame)
-        kind = {"text": "文字框", "image": "图片框", "box": "底框", "rule": "线条"}.get(getattr(f, "kind", ""), "框")
-        extra = f"，{f.columns} 栏" if isinstance(f, TextFrame) else ""
-        if isinstance(f, ImageFrame) and not f.image:
-            extra = "，空"
-        self.selection_label.setText(f"{kind} {sel.frame}{extra}  {r.w:.1f}×{r.h:.1f} 毫米")
         for sid in self.doc.issue.stories:
             if any(tf.id == sel.frame for _, tf in self.doc.issue.story_frames(sid)):
                 self._selecting_from_canvas = True  # the view must not jump under the mouse
@@ -1249,6 +1388,20 @@ class MainWindow(QMainWindow):
                     self._selecting_from_canvas = False
                 break
 
+    def _show_selection(self) -> None:
+        """The status bar's text about the selected frame, from the model as it is now."""
+        sel = self.canvas.selection
+        f = self.selected_frame()
+        if f is None:
+            self.selection_label.setText("")
+            return
+        r = self.doc.frame_geometry(sel.page, sel.frame)
+        kind = {"text": "文字框", "image": "图片框", "box": "底框", "rule": "线条"}.get(getattr(f, "kind", ""), "框")
+        extra = f"，{f.columns} 栏" if isinstance(f, TextFrame) else ""
+        if isinstance(f, ImageFrame) and not f.image:
+            extra = "，空"
+        self.selection_label.setText(f"{kind} {sel.frame}（第 {sel.page + 1} 版）{extra}  {r.w:.1f}×{r.h:.1f} 毫米")
+
     def _zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"缩放 {zoom * 100:.0f}%")
 
@@ -1256,6 +1409,8 @@ class MainWindow(QMainWindow):
         n = len(self.doc.issue.pages) if self.doc else 0
         self.page_label.setText(f"第 {index + 1}/{n} 版" if n else "无版面")
         self.pages_panel.show_page(index)
+        if self.doc is not None:
+            self._update_actions()  # 上移/下移版面 act on the current page
 
     def _cursor_moved(self, where) -> None:
         if where is None:
