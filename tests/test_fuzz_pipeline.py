@@ -49,6 +49,7 @@ FUZZ_SECONDS = float(os.environ.get("XJEDITOR_FUZZ_SECONDS") or 0)
 MEMORY_LIMIT = 1536 << 20  # bytes of address space a CLI child may map (1.5 GiB)
 EXTRA_MEMORY = 1536 << 20  # what a forked child may map beyond the test process
 TIME_LIMIT = 60.0  # seconds per example
+PEAK_RSS_LIMIT_KIB = 1 << 20  # resident memory a command may reach (1 GiB)
 
 with zipfile.ZipFile(DEMO) as _z:
     SEED: dict = json.loads(_z.read("issue.json"))
@@ -381,13 +382,30 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def _cli(command: str, issue: Path, out: Path, cache: Path) -> subprocess.CompletedProcess:
+def _cli(command: str, issue: Path, out: Path, cache: Path) -> tuple[int, str, int]:
+    """Run one command under the limits: its exit code, standard error and peak resident
+    size in KiB (from wait4, the child's own)."""
     argv = [sys.executable, "-m", "xjeditor", command, str(issue)]
     if command != "preflight":
         argv += ["-o", str(out)]
     env = dict(os.environ, XJEDITOR_CACHE_DIR=str(cache), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(argv, capture_output=True, text=True, timeout=TIME_LIMIT, preexec_fn=_limits,
-                          env=env, cwd=str(out.parent))
+    with open(out.parent / "stderr.txt", "w+", encoding="utf-8", errors="replace") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                preexec_fn=_limits, env=env, cwd=str(out.parent))
+        deadline = time.monotonic() + TIME_LIMIT
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise subprocess.TimeoutExpired(argv, TIME_LIMIT)
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        return proc.returncode, err.read(), usage.ru_maxrss
 
 
 def check_cli(data: bytes, command: str, folder: Path) -> None:
@@ -396,16 +414,17 @@ def check_cli(data: bytes, command: str, folder: Path) -> None:
     out = folder / ("out.png" if command == "render" else "out.pdf")
     out.unlink(missing_ok=True)
     try:
-        proc = _cli(command, issue, out, folder / "cache")
+        returncode, stderr, peak_kib = _cli(command, issue, out, folder / "cache")
     except subprocess.TimeoutExpired:
         pytest.fail(f"xjeditor {command} took more than {TIME_LIMIT:.0f} s")
-    where = f"xjeditor {command} exited {proc.returncode}; stderr:\n{proc.stderr[-4000:]}"
-    assert "Traceback" not in proc.stderr, where
-    if proc.returncode == 2:
-        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("xjeditor: error: "), where
+    where = f"xjeditor {command} exited {returncode}, peak {peak_kib >> 10} MiB; stderr:\n{stderr[-4000:]}"
+    assert "Traceback" not in stderr, where
+    assert peak_kib < PEAK_RSS_LIMIT_KIB, where
+    if returncode == 2:
+        assert stderr.count("\n") == 1 and stderr.startswith("xjeditor: error: "), where
         assert not out.exists(), where
         return
-    assert proc.returncode in ((0, 1) if command == "preflight" else (0,)), where
+    assert returncode in ((0, 1) if command == "preflight" else (0,)), where
     if command == "export":
         problem = _valid_pdf(out)
         assert problem is None, f"{where}\n{problem}"
