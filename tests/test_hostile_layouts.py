@@ -23,7 +23,7 @@ from xjeditor.layouts import (
     load_layout,
     new_issue,
 )
-from xjeditor.layouts.spec import user_layouts_dir
+from xjeditor.layouts import user_layouts_dir
 
 LAYOUT = textwrap.dedent(
     """\
@@ -134,17 +134,17 @@ def test_a_layout_path_in_an_issue_is_never_loaded(tmp_path, monkeypatch, capsys
     from xjeditor.app.document import Document
 
     ts = Document.open(tmp_path / "evil.xjb").typeset
-    assert any("evil.toml" in w for w in ts.warnings)
+    assert any(d.code == "layout-unavailable" and "evil.toml" in d.zh for d in ts.diagnostics)
     assert not marker.exists()
 
 
 def test_an_unknown_layout_exports_without_furniture(tmp_path, capsys):
-    from xjeditor.render.export import typeset_issue
+    from xjeditor.pipeline import typeset_issue
 
     path = tmp_path / "unknown.xjb"
     save_issue(issue_naming("不存在的版式"), path)
     ts = typeset_issue(load_issue(path))
-    assert len(ts.warnings) == 1 and "不存在的版式" in ts.warnings[0]
+    assert [d.code for d in ts.diagnostics] == ["layout-unavailable"] and "不存在的版式" in ts.diagnostics[0].zh
     assert not any(f.id.startswith(FURNITURE_PREFIX) for p in ts.issue.pages for f in p.frames)
     assert main(["export", str(path), "-o", str(tmp_path / "unknown.pdf")]) == 0
     err = capsys.readouterr().err.splitlines()

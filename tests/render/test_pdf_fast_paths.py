@@ -17,7 +17,9 @@ import pytest
 from xjeditor.model import CMYK
 from xjeditor.render import pdf as pdf_module
 from xjeditor.render.pdf import _num, build_pdf
-from xjeditor.render.pdf_fonts import FontSubset, SfntFace, _checksum, to_unicode_cmap
+from xjeditor.render.pdf_fonts import FontSubset, to_unicode_cmap
+from xjeditor.render.pdf_subset import _checksum
+from xjeditor.typeset.sfnt import SfntFace
 from xjeditor.typeset.display import DisplayPage, GlyphRun
 
 # ---- checksums ------------------------------------------------------------

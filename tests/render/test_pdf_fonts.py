@@ -11,14 +11,9 @@ import pytest
 from conftest import SAMPLE, make_font
 from fontTools.ttLib import TTFont
 
-from xjeditor.render.pdf_fonts import (
-    FontEmbedError,
-    FontSubset,
-    SfntFace,
-    build_truetype_subset,
-    composite_components,
-    to_unicode_cmap,
-)
+from xjeditor.render.pdf_fonts import FontSubset, to_unicode_cmap
+from xjeditor.render.pdf_subset import build_truetype_subset
+from xjeditor.typeset.sfnt import FontEmbedError, SfntFace, composite_components
 
 
 def _outline(font: TTFont, name: str) -> list[tuple[int, int]]:

@@ -28,23 +28,19 @@ from __future__ import annotations
 
 import os
 
+from ..errors import BilingualError
+
 
 def _show(name: str) -> str:
     """A member name or key quoted for a one-line message (control characters escaped)."""
     return repr(name)
 
 
-class IssueFileError(Exception):
+class IssueFileError(BilingualError):
     """Base class of every error raised by :mod:`xjeditor.fileformat` for issue files."""
 
     def __init__(self, message: str, message_zh: str, *, path: str | os.PathLike[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
-        self.path = os.fspath(path) if path is not None else None
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(message, message_zh, path=os.fspath(path) if path is not None else None)
 
 
 class FileAccessError(IssueFileError):
@@ -164,7 +160,8 @@ class UnsupportedFormatVersionError(InvalidIssueFileError):
         super().__init__(
             f"the file has format version {version}, made by a newer XJ Editor; "
             f"this version reads format versions up to {supported}. Please update XJ Editor",
-            f"文件格式版本为 {version}，由更新版本的 XJ Editor 生成；本版本最高只能读取格式版本 {supported}，请升级 XJ Editor",
+            f"文件格式版本为 {version}，由更新版本的 XJ Editor 生成；"
+            f"本版本最高只能读取格式版本 {supported}，请升级 XJ Editor",
             path=path,
         )
         self.version = version
@@ -174,7 +171,8 @@ class UnsupportedFormatVersionError(InvalidIssueFileError):
 class SchemaError(InvalidIssueFileError):
     """A value in issue.json has the wrong type, range or reference; ``json_path`` locates it."""
 
-    def __init__(self, json_path: str, detail: str, detail_zh: str, *, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, json_path: str, detail: str, detail_zh: str, *,
+                 path: str | os.PathLike[str] | None = None) -> None:
         super().__init__(f"{json_path}: {detail}", f"{json_path}：{detail_zh}", path=path)
         self.json_path = json_path
         self.detail = detail

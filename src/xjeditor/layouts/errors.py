@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import os
 
+from ..errors import BilingualError
 
-class LayoutError(Exception):
+
+class LayoutError(BilingualError):
     """Base class of every error raised by :mod:`xjeditor.layouts`."""
 
     def __init__(self, message: str, message_zh: str = "", *, path: str | os.PathLike[str] | None = None,
                  line: int | None = None) -> None:
-        self.message = " ".join(message.split())
-        self.message_zh = " ".join((message_zh or message).split())
-        self.path = os.fspath(path) if path is not None else None
+        super().__init__(" ".join(message.split()), " ".join((message_zh or message).split()),
+                         path=os.fspath(path) if path is not None else None)
         self.line = line
-        super().__init__(self._where() + self.message)
+        self.args = (self._where() + self.message,)
 
     def _where(self) -> str:
         if self.path is None:

@@ -18,8 +18,6 @@ from ..model import (
     BoxFrame,
     Frame,
     Issue,
-    Page,
-    PageKind,
     PartKind,
     Rect,
     RuleFrame,
@@ -29,44 +27,15 @@ from ..model import (
     pt_to_mm,
 )
 from .errors import LayoutValueError
-from .spec import Layout, load_layout, render_template
+from .find import load_layout
+from .layout import Layout
+from .templates import render_template, template_context
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    pass
 
 FURNITURE_PREFIX = "_"
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def template_context(issue: Issue | dict[str, Any], page: Page | dict[str, Any], page_number: int,
-                     page_count: int, layout: Layout) -> dict[str, Any]:
-    """The names a furniture template can use (docs/LAYOUTS.md, "Template variables")."""
-    kind = _get(page, "kind", PageKind.INNER)
-    return {
-        "paper": _get(issue, "paper", ""),
-        "number": _get(issue, "number", 0),
-        "total_number": _get(issue, "total_number", 0),
-        "date": _get(issue, "date"),
-        "sponsor": _get(issue, "sponsor", ""),
-        "registration": _get(issue, "registration", ""),
-        "address": _get(issue, "address", ""),
-        "printer": _get(issue, "printer", ""),
-        "editors": dict(_get(issue, "editors", {}) or {}),
-        "layout": layout.name,
-        "page": page_number,
-        "pages": page_count,
-        "section": _get(page, "section", ""),
-        "page_editor": _get(page, "editor", ""),
-        "kind": str(kind.value if isinstance(kind, PageKind) else kind),
-        "is_first": page_number == 1,
-        "is_last": page_number == page_count,
-    }
 
 
 def _lines(text: str) -> list[str]:

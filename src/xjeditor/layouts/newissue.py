@@ -7,7 +7,8 @@ import warnings
 
 from ..model import BLACK, BoxFrame, ImageFrame, Issue, Page, PageKind, Rect, RuleFrame, TextFrame
 from .cnformat import as_date
-from .spec import Layout, Master, load_layout
+from .find import load_layout
+from .layout import Layout, Master
 
 
 class PageCountWarning(UserWarning):

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xjeditor import paths
+from xjeditor.errors import BilingualError
+
+from .sfnt import table_directory
 
 
 CACHE_FORMAT = 1
@@ -48,7 +51,7 @@ BUNDLED_FONTS: dict[str, tuple[str, tuple[str, ...]]] = {
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 
-class FontError(Exception):
+class FontError(BilingualError):
     """A font file is missing, unreadable or not a font, or a font key is unknown.
 
     ``str(err)`` and ``err.en`` are English (for the CLI and logs); ``err.zh`` is the
@@ -56,10 +59,7 @@ class FontError(Exception):
     """
 
     def __init__(self, en: str, zh: str, path: Path | str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.zh = zh
-        self.path = Path(path) if path is not None else None
+        super().__init__(en, zh, path=Path(path) if path is not None else None)
 
     @classmethod
     def missing_file(cls, path: Path | str) -> FontError:
@@ -83,22 +83,6 @@ class FontError(Exception):
 # ---------------------------------------------------------------------------------
 
 
-def _sfnt_offset(data_at, index: int) -> int:
-    """Offset of face ``index``'s table directory (0 for a plain sfnt)."""
-    tag = data_at(0, 4)
-    if tag == b"ttcf":
-        (num,) = struct.unpack(">I", data_at(8, 4))
-        if not 0 <= index < num:
-            raise ValueError(f"face index {index} out of range (collection has {num})")
-        (off,) = struct.unpack(">I", data_at(12 + 4 * index, 4))
-        return off
-    if tag not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-        raise ValueError("not a TrueType/OpenType font")
-    if index != 0:
-        raise ValueError(f"face index {index} given for a single-face font")
-    return 0
-
-
 def font_fingerprint(path: Path, index: int = 0) -> dict[str, int]:
     """File size and ``head.checkSumAdjustment`` of face ``index``: cheap to read, and
     changed by any rebuild of the font."""
@@ -113,16 +97,10 @@ def font_fingerprint(path: Path, index: int = 0) -> dict[str, int]:
                     raise ValueError("file is truncated")
                 return b
 
-            base = _sfnt_offset(data_at, index)
-            (num_tables,) = struct.unpack(">H", data_at(base + 4, 2))
-            directory = data_at(base + 12, 16 * num_tables)
-            for i in range(num_tables):
-                tag, _checksum, offset, _length = struct.unpack(
-                    ">4sIII", directory[16 * i : 16 * i + 16]
-                )
-                if tag == b"head":
-                    (adj,) = struct.unpack(">I", data_at(offset + 8, 4))
-                    return {"size": size, "checksum_adjustment": adj}
+            _version, tables = table_directory(data_at, index)
+            if b"head" in tables:
+                (adj,) = struct.unpack(">I", data_at(tables[b"head"][0] + 8, 4))
+                return {"size": size, "checksum_adjustment": adj}
     except FileNotFoundError:
         raise FontError.missing_file(path) from None
     except (OSError, ValueError, struct.error) as exc:

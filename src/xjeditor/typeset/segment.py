@@ -166,16 +166,55 @@ class Prepared:
 
 def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctProfile,
             kinsoku: str, han_latin: float) -> Prepared:
-    """``runs``: (start, end, size in pt, FontMetrics) covering ``text`` in order."""
+    """``runs``: (start, end, size in pt, FontMetrics) covering ``text`` in order.
+
+    The steps, in order: widths, units, glue, 避头尾, punctuation, attached Latin marks,
+    prefix sums; each fills its part of the arrays of :class:`Prepared`."""
     n = len(text)
     k = classify(text)
     P = Prepared()
     P.text, P.k, P.n, P.profile = text, k, n, prof
     P.run_bounds = [(a, b) for a, b, _, _ in runs]
+    setw = _widths(P, runs, prof)
+    _start_arrays(P)
 
-    # Widths in points from each run's font. In one run, and in a punctuation style whose
-    # marks are at most half an em (no compression between marks, no line-edge trims: the
-    # house style), marks take their box widths here and need no pass of their own.
+    # Most paragraphs are ideographs and CJK punctuation only: the scans below are skipped
+    # when the classes they look for are absent (a substring test runs at C speed).
+    latin = "L" in k or "y" in k or "g" in k or "u" in k
+    # Han-Latin boundaries without a space between (R19) are the edges of Latin units next
+    # to an ideograph, taken from the unit scan; only a unit suffix standing alone (``u``
+    # after no Latin letter) needs the full glue scan.
+    hl_from_units = latin and "u" not in k and han_latin > 0.0
+
+    if latin or "D" in k or "E" in k or "Q" in k:
+        qpair, long_starts = _units(P, hl_from_units, han_latin)
+    else:
+        qpair, long_starts = _NO_PAIRS, _NO_STARTS
+    glue = (_GLUE_RE if latin and not hl_from_units else
+            _SPACES_RE if "S" in k or "N" in k else None)
+    if glue is not None:
+        _glue(P, glue, han_latin)
+    if kinsoku != "none":
+        _kinsoku(P, kinsoku, long_starts)
+    if setw is not None:  # widths set already; the glyph offsets and paired ？！ remain
+        _set_offsets(P, setw, qpair)
+    elif any(ch in k for ch in _CJK_PUNCT):
+        wide = _punctuation(P, prof, qpair)
+        if wide:
+            _trims(P, prof, wide, qpair)
+    if "a" in k or "b" in k or "s" in k or "u" in k or "g" in k:
+        _attached(P)
+    _prefix_sums(P)
+    return P
+
+
+def _widths(P: Prepared, runs: Sequence[tuple[int, int, float, Any]], prof: PunctProfile) -> _SetWidths | None:
+    """``P.w``, ``P.size``, ``P.sizes``: widths in points from each run's font.
+
+    In one run, and in a punctuation style whose marks are at most half an em (no
+    compression between marks, no line-edge trims: the house style), marks take their
+    box widths here and need no pass of their own: then the set widths are returned."""
+    text = P.text
     box = prof.box
     setw: _SetWidths | None = None
     if len(runs) == 1:
@@ -192,8 +231,13 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             w.extend(map(advances(m).points(sz).__getitem__, text[a:b]))
             sizes.extend([sz] * (b - a))
         size = runs[0][2] if runs else 0.0
-    P.size, P.sizes = size, sizes
+    P.w, P.size, P.sizes = w, size, sizes
+    return setw
 
+
+def _start_arrays(P: Prepared) -> None:
+    """Breaks, unit boundaries and justification points everywhere; no glue, no trims."""
+    n = P.n
     brk = bytearray(b"\x01") * (n + 1)
     brk[0] = 0
     ub = bytearray(b"\x01") * (n + 1)
@@ -201,46 +245,39 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     gp = bytearray(b"\x01") * n
     if n:
         gp[0] = 0
-    g: dict[int, float] = {}
-    goff: dict[int, float] = {}
-    etrim: dict[int, float] = {}
-    strim: dict[int, float] = {}
-    ws_cap: dict[int, float] = {}
-    hl_cap: dict[int, float] = {}
-    ws_shrink: dict[int, float] = {}
-    hl_shrink: dict[int, float] = {}
-    pshrink: dict[int, tuple[int, float, str]] = {}
-    forced: list[tuple[int, int]] = []
+    P.brk, P.ub, P.gp = brk, ub, gp
+    P.g, P.goff, P.etrim, P.strim = {}, {}, {}, {}
+    P.ws_cap, P.hl_cap, P.ws_shrink, P.hl_shrink = {}, {}, {}, {}
+    P.pshrink, P.forced = {}, []
+
+
+def _hl_space(P: Prepared, c: int, han_latin: float) -> None:
+    """Han-Latin spacing (R19) before character ``c``."""
+    sp = han_latin * (P.size if P.sizes is None else P.sizes[c])
+    P.g[c] = sp
+    P.hl_cap[c] = sp / 3.0  # 1/4 em stretches to 1/3 em
+    P.hl_shrink[c] = sp * 0.5
+
+
+_ZEROS = bytes(64)
+_NO_PAIRS: frozenset[int] = frozenset()
+_NO_STARTS: list[int] = []  # only read
+
+
+def _units(P: Prepared, hl_from_units: bool, han_latin: float) -> tuple[set[int], list[int]]:
+    """Units (R5, R6): no break and no justification space inside them. Returns the
+    characters of paired ？！ and the starts of the 2-em dash and ellipsis units."""
+    k, n, brk, ub, gp = P.k, P.n, P.brk, P.ub, P.gp
     qpair: set[int] = set()
-    long_starts: list[int] = []  # starts of the 2-em dash and ellipsis units
-    zeros = bytes(64)
-
-    def sz(c: int) -> float:
-        return size if sizes is None else sizes[c]
-
-    # Most paragraphs are ideographs and CJK punctuation only: the scans below are skipped
-    # when the classes they look for are absent (a substring test runs at C speed).
-    latin = "L" in k or "y" in k or "g" in k or "u" in k
-
-    # Han-Latin boundaries without a space between (R19) are the edges of Latin units next
-    # to an ideograph, taken from the unit scan below; only a unit suffix standing alone
-    # (``u`` after no Latin letter) needs the full glue scan.
-    hl_from_units = latin and "u" not in k and han_latin > 0.0
-
-    def hl_space(c: int) -> None:  # Han-Latin spacing before character c
-        sp = han_latin * sz(c)
-        g[c] = sp
-        hl_cap[c] = sp / 3.0  # 1/4 em stretches to 1/3 em
-        hl_shrink[c] = sp * 0.5
-
-    # --- units (R5, R6): no break and no justification space inside them
-    for m in (_UNIT_RE.finditer(k) if latin or "D" in k or "E" in k or "Q" in k else ()):
+    long_starts: list[int] = []
+    zeros = _ZEROS
+    for m in _UNIT_RE.finditer(k):
         s, e = m.span()
         if hl_from_units and k[s] in "ygL":
             if s > 0 and k[s - 1] == "H":
-                hl_space(s)
+                _hl_space(P, s, han_latin)
             if e < n and k[e] == "H":
-                hl_space(e)
+                _hl_space(P, e, han_latin)
         ln = e - s - 1
         if ln <= 0:
             continue
@@ -253,138 +290,164 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
             qpair.add(s + 1)
         elif k[s] in "DE":
             long_starts.append(s)
+    return qpair, long_starts
 
-    # --- spaces, forced breaks and Han-Latin spacing (R7, R19)
-    glue = (_GLUE_RE if latin and not hl_from_units else
-            _SPACES_RE if "S" in k or "N" in k else None)
-    if glue is not None:
-        for m in glue.finditer(k):
-            s, e = m.span()
-            if k[s] not in "SN":  # Han next to Latin, no space in the source
-                if han_latin > 0.0:
-                    hl_space(s + 1)
-                continue
-            space = w[s]  # a word space keeps its own width as glue
-            for c in range(s, e):
-                w[c] = 0.0
-                gp[c] = 0
-            if "N" in k[s:e]:
-                forced.append((s, e))
-                continue
-            if s == 0 or e == n:
-                continue
-            p, q = k[s - 1], k[e]
-            if (p == "H" and q in _HAN_LATIN_Q) or (p in _HAN_LATIN_P and q == "H"):
-                if han_latin > 0.0:
-                    hl_space(e)
-            elif p in _CJK_PUNCT or q in _CJK_PUNCT:
-                pass  # CJK punctuation carries its own space
-            else:  # a word space
-                em = sz(e)
-                sp = space
-                g[e] = sp
-                ws_cap[e] = max(0.0, 0.5 * em - sp)
-                ws_shrink[e] = max(0.0, sp - 0.25 * em)
 
-    # --- 避头尾 (R1-R4): a forbidden edge forbids every break that would create it,
-    # including breaks at spaces next to the mark.
-    if kinsoku != "none":
-        start_re, end_re = prohibited_regexes(kinsoku)
-        starts = [m.start() for m in start_re.finditer(text)] if start_re else []
-        # a lone dash may not start a line; the 2-em dash and ellipsis may, except in
-        # strict mode (R3)
-        if long_starts:
-            if kinsoku == "strict":
-                starts.extend(long_starts)
-            else:
-                ls = set(long_starts)
-                starts = [c for c in starts if c not in ls]
-        if "S" in k:
-            for c in starts:
-                brk[c] = 0
-                j = c - 1
-                while j > 0 and k[j] == "S":
-                    brk[j] = 0
-                    j -= 1
+def _glue(P: Prepared, glue: re.Pattern[str], han_latin: float) -> None:
+    """Spaces, forced breaks and Han-Latin spacing (R7, R19); ``glue`` finds them."""
+    k, n, w, gp, g, forced = P.k, P.n, P.w, P.gp, P.g, P.forced
+    size, sizes = P.size, P.sizes
+    for m in glue.finditer(k):
+        s, e = m.span()
+        if k[s] not in "SN":  # Han next to Latin, no space in the source
+            if han_latin > 0.0:
+                _hl_space(P, s + 1, han_latin)
+            continue
+        space = w[s]  # a word space keeps its own width as glue
+        for c in range(s, e):
+            w[c] = 0.0
+            gp[c] = 0
+        if "N" in k[s:e]:
+            forced.append((s, e))
+            continue
+        if s == 0 or e == n:
+            continue
+        p, q = k[s - 1], k[e]
+        if (p == "H" and q in _HAN_LATIN_Q) or (p in _HAN_LATIN_P and q == "H"):
+            if han_latin > 0.0:
+                _hl_space(P, e, han_latin)
+        elif p in _CJK_PUNCT or q in _CJK_PUNCT:
+            pass  # CJK punctuation carries its own space
+        else:  # a word space
+            em = size if sizes is None else sizes[e]
+            sp = space
+            g[e] = sp
+            P.ws_cap[e] = max(0.0, 0.5 * em - sp)
+            P.ws_shrink[e] = max(0.0, sp - 0.25 * em)
+
+
+def _kinsoku(P: Prepared, kinsoku: str, long_starts: list[int]) -> None:
+    """避头尾 (R1-R4): a forbidden edge forbids every break that would create it,
+    including breaks at spaces next to the mark."""
+    text, k, n, brk = P.text, P.k, P.n, P.brk
+    start_re, end_re = prohibited_regexes(kinsoku)
+    starts = [m.start() for m in start_re.finditer(text)] if start_re else []
+    # a lone dash may not start a line; the 2-em dash and ellipsis may, except in
+    # strict mode (R3)
+    if long_starts:
+        if kinsoku == "strict":
+            starts.extend(long_starts)
         else:
-            for c in starts:
-                brk[c] = 0
-        if end_re is not None:
-            for m in end_re.finditer(text):
-                j = m.start() + 1
+            ls = set(long_starts)
+            starts = [c for c in starts if c not in ls]
+    if "S" in k:
+        for c in starts:
+            brk[c] = 0
+            j = c - 1
+            while j > 0 and k[j] == "S":
                 brk[j] = 0
-                while j < n and k[j] == "S":
-                    j += 1
-                    brk[j] = 0
+                j -= 1
+    else:
+        for c in starts:
+            brk[c] = 0
+    if end_re is not None:
+        for m in end_re.finditer(text):
+            j = m.start() + 1
+            brk[j] = 0
+            while j < n and k[j] == "S":
+                j += 1
+                brk[j] = 0
 
-    # --- punctuation widths, glyph offsets, compression (R9-R14)
-    if setw is not None:  # widths set above; the glyph offsets and paired ？！ remain
-        offsets = setw.offsets
-        if offsets and ("O" in k or "M" in k or "T" in k or "V" in k or "D" in k or "E" in k):
-            for m in _OFFSET_RE.finditer(k):
-                c = m.start()
-                off = offsets.get(text[c])
-                if off:
-                    goff[c] = off
-        for c in qpair:
-            w[c] = 0.5 * size
-    elif any(ch in k for ch in _CJK_PUNCT):
-        adjacent = prof.adjacent
-        wide = [c for c in "PFQCO" if box[c] > 0.5]  # marks that can lose a half em
-        plist: list[int] = []
-        for m in _PUNCT_RE.finditer(k):
+
+def _set_offsets(P: Prepared, setw: _SetWidths, qpair: set[int]) -> None:
+    """Punctuation already at its set width: glyph offsets (R10) and paired ？！."""
+    text, k, w, goff = P.text, P.k, P.w, P.goff
+    offsets = setw.offsets
+    if offsets and ("O" in k or "M" in k or "T" in k or "V" in k or "D" in k or "E" in k):
+        for m in _OFFSET_RE.finditer(k):
             c = m.start()
-            cls = k[c]
-            em = size if sizes is None else sizes[c]
-            bw = 0.5 if c in qpair else box[cls]
-            natural = w[c]
-            wc = w[c] = bw * em
-            if cls == "O":
-                off = wc - natural
-                if off:
-                    goff[c] = off
-            elif cls in "MTVDE":
-                off = (wc - natural) * 0.5
-                if off:
-                    goff[c] = off
-            if wide:
-                plist.append(c)
-                if adjacent and c > 0 and cls in "PFQCO":
-                    pc = c - 1
-                    pk = k[pc]
-                    if pk in BLANK_RIGHT_CLASSES and pc not in qpair:
-                        ph = 0.5 * (size if sizes is None else sizes[pc])
-                        if w[pc] > ph + 1e-9:
-                            w[pc] = ph  # 。” 》， ：“ ）（ take 1.5 em (R13)
-                    elif cls == "O" and pk == "O" and wc > 0.5 * em + 1e-9:
-                        d = wc - 0.5 * em  # “《: the second opening loses its leading half
-                        w[c] = wc - d
-                        goff[c] = goff.get(c, 0.0) - d
-        end_trim = prof.end_trim
-        start_trim = prof.start_trim
-        shrink = prof.shrink
-        for c in plist:
-            cls = k[c]
-            if c in qpair:
-                continue
-            extra = w[c] - 0.5 * (size if sizes is None else sizes[c])
-            if extra <= 1e-9:
-                continue
-            if cls in end_trim:
-                etrim[c] = extra
-            if cls == "O" and start_trim:
-                strim[c] = extra
-            if shrink:
-                lvl = SHRINK_LEVEL.get(cls)
-                if lvl is not None:
-                    pshrink[c] = (lvl, extra, cls)
+            off = offsets.get(text[c])
+            if off:
+                goff[c] = off
+    for c in qpair:
+        w[c] = 0.5 * P.size
 
-    # --- no justification space inside Latin text next to ASCII marks
-    if "a" in k or "b" in k or "s" in k or "u" in k or "g" in k:
-        for m in _ATTACHED_RE.finditer(k):
-            gp[m.end()] = 0
 
-    # --- prefix sums
+def _punctuation(P: Prepared, prof: PunctProfile, qpair: set[int]) -> list[int]:
+    """Punctuation widths, glyph offsets and compression (R9-R14). Returns the marks
+    that may be wider than half an em (none when the style has no such marks)."""
+    k, w, goff, size, sizes = P.k, P.w, P.goff, P.size, P.sizes
+    box = prof.box
+    adjacent = prof.adjacent
+    wide = [c for c in "PFQCO" if box[c] > 0.5]  # marks that can lose a half em
+    plist: list[int] = []
+    for m in _PUNCT_RE.finditer(k):
+        c = m.start()
+        cls = k[c]
+        em = size if sizes is None else sizes[c]
+        bw = 0.5 if c in qpair else box[cls]
+        natural = w[c]
+        wc = w[c] = bw * em
+        if cls == "O":
+            off = wc - natural
+            if off:
+                goff[c] = off
+        elif cls in "MTVDE":
+            off = (wc - natural) * 0.5
+            if off:
+                goff[c] = off
+        if wide:
+            plist.append(c)
+            if adjacent and c > 0 and cls in "PFQCO":
+                pc = c - 1
+                pk = k[pc]
+                if pk in BLANK_RIGHT_CLASSES and pc not in qpair:
+                    ph = 0.5 * (size if sizes is None else sizes[pc])
+                    if w[pc] > ph + 1e-9:
+                        w[pc] = ph  # 。” 》， ：“ ）（ take 1.5 em (R13)
+                elif cls == "O" and pk == "O" and wc > 0.5 * em + 1e-9:
+                    d = wc - 0.5 * em  # “《: the second opening loses its leading half
+                    w[c] = wc - d
+                    goff[c] = goff.get(c, 0.0) - d
+    return plist
+
+
+def _trims(P: Prepared, prof: PunctProfile, plist: list[int], qpair: set[int]) -> None:
+    """What a mark wider than half an em loses at a line end (R11), a line start (R12)
+    or in shrinking a line."""
+    k, w, size, sizes = P.k, P.w, P.size, P.sizes
+    end_trim = prof.end_trim
+    start_trim = prof.start_trim
+    shrink = prof.shrink
+    etrim, strim, pshrink = P.etrim, P.strim, P.pshrink
+    for c in plist:
+        cls = k[c]
+        if c in qpair:
+            continue
+        extra = w[c] - 0.5 * (size if sizes is None else sizes[c])
+        if extra <= 1e-9:
+            continue
+        if cls in end_trim:
+            etrim[c] = extra
+        if cls == "O" and start_trim:
+            strim[c] = extra
+        if shrink:
+            lvl = SHRINK_LEVEL.get(cls)
+            if lvl is not None:
+                pshrink[c] = (lvl, extra, cls)
+
+
+def _attached(P: Prepared) -> None:
+    """No justification space inside Latin text next to ASCII marks."""
+    gp = P.gp
+    for m in _ATTACHED_RE.finditer(P.k):
+        gp[m.end()] = 0
+
+
+def _prefix_sums(P: Prepared) -> None:
+    """``cum`` (box widths and glue), ``gx`` (where each glyph is drawn), ``cgp``, and the
+    running stretch of word spaces (``cws``) and Han-Latin spacing (``chl``)."""
+    n, w, g = P.n, P.w, P.g
     if g:
         wg = w[:]
         for c, v in g.items():
@@ -396,26 +459,17 @@ def prepare(text: str, runs: Sequence[tuple[int, int, float, Any]], prof: PunctP
     else:
         cum = list(accumulate(w, initial=0.0))
         gx = cum[:n]
-    for c, v in goff.items():
+    for c, v in P.goff.items():
         gx[c] += v
     P.cum, P.gx = cum, gx
-    P.cgp = list(accumulate(gp))
-    if ws_cap:
-        arr = [0.0] * n
-        for c, v in ws_cap.items():
-            arr[c] = v
-        P.cws = list(accumulate(arr))
-    else:
-        P.cws = None
-    if hl_cap:
-        arr = [0.0] * n
-        for c, v in hl_cap.items():
-            arr[c] = v
-        P.chl = list(accumulate(arr))
-    else:
-        P.chl = None
-    P.w, P.g, P.goff, P.brk, P.ub, P.gp = w, g, goff, brk, ub, gp
-    P.etrim, P.strim = etrim, strim
-    P.ws_cap, P.hl_cap, P.ws_shrink, P.hl_shrink = ws_cap, hl_cap, ws_shrink, hl_shrink
-    P.pshrink, P.forced = pshrink, forced
-    return P
+    P.cgp = list(accumulate(P.gp))
+    P.cws = _running_sum(P.ws_cap, n) if P.ws_cap else None
+    P.chl = _running_sum(P.hl_cap, n) if P.hl_cap else None
+
+
+def _running_sum(sparse: dict[int, float], n: int) -> list[float]:
+    """Prefix sums of a sparse per-character value."""
+    arr = [0.0] * n
+    for c, v in sparse.items():
+        arr[c] = v
+    return list(accumulate(arr))
