@@ -12,7 +12,7 @@ FONT = "biaosong"
 
 @pytest.fixture(scope="module")
 def fonts():
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
 
     return shared_registry().path
 
@@ -91,7 +91,7 @@ def test_outlines_fall_where_the_glyph_run_draws(qapp, fonts, monkeypatch):
 @pytest.fixture(scope="module")
 def front_page(qapp):
     from xjeditor.fileformat.xjb import load_issue
-    from xjeditor.render.export import typeset_issue
+    from xjeditor.pipeline import typeset_issue
 
     issue = load_issue(DEMO)
     return issue, typeset_issue(issue).pages[0]
@@ -107,7 +107,7 @@ def _run_box(run, scale: float) -> tuple[int, int, int, int]:
 def test_masthead_and_lead_headline_in_the_png(front_page, tmp_path, dpi):
     """``xjeditor render`` (render_png): the 54 pt masthead vanished from 86 dpi, the 36 pt
     lead headline from 128 dpi."""
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
     from xjeditor.render.qt import render_png
     from xjeditor.typeset.display import GlyphRun
 

@@ -51,7 +51,7 @@ def _show(asset, *, w: float = 120, h: float = 80, under=None, renderer=None):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage, QPainter
 
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
     from xjeditor.render.qt import QtPageRenderer
     from xjeditor.typeset.display import DisplayPage, ImagePlacement
 
@@ -177,7 +177,7 @@ def test_picture_added_after_the_renderer_was_made(qapp):
     """The window makes its renderer with the issue's own (then empty) picture mapping
     and adds pictures to that mapping later: the renderer must see them, even after
     drawing the frame before the picture was there."""
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
     from xjeditor.render.qt import QtPageRenderer
 
     images: dict = {}
@@ -198,7 +198,7 @@ def test_picture_in_a_new_never_saved_issue(qapp):
 
     from xjeditor.layouts import available_layouts, new_issue
     from xjeditor.model import FitMode, ImageFrame, Rect
-    from xjeditor.render.export import shared_registry, typeset_issue
+    from xjeditor.pipeline import shared_registry, typeset_issue
     from xjeditor.render.qt import QtPageRenderer
     from xjeditor.typeset.display import ImagePlacement
 

@@ -35,13 +35,14 @@ ZOOM_REGION_PT = 520.0
 @pytest.fixture(scope="module")
 def demo(qapp, tmp_path_factory):
     from xjeditor.fileformat.xjb import load_issue
-    from xjeditor.render.export import export_pdf, shared_registry, typeset_issue
+    from xjeditor.pipeline import shared_registry, typeset_issue
+    from xjeditor.render.export import write_pdf
     from xjeditor.render.qt import QtPageRenderer
 
     issue = load_issue(DEMO)
     ts = typeset_issue(issue)
     pdf = tmp_path_factory.mktemp("screen") / "demo.pdf"
-    export_pdf(issue, pdf, typeset=ts, bleed_mm=0.0)
+    write_pdf(ts, pdf, bleed_mm=0.0)
     renderer = QtPageRenderer(shared_registry().path, issue.images)
     return ts.pages, renderer, pdf, {}
 

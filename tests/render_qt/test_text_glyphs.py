@@ -13,7 +13,7 @@ from screen_pdf import DEMO, ink_differences, needs_pdftoppm, paint, pdftoppm, t
 
 @pytest.fixture(scope="module")
 def registry():
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
 
     return shared_registry()
 
@@ -51,7 +51,7 @@ def test_run_starting_with_feff_draws_at_the_runs_positions(qapp, registry, tmp_
 def feff_issue(qapp):
     from xjeditor.fileformat.xjb import load_issue
     from xjeditor.model import PartKind
-    from xjeditor.render.export import typeset_issue
+    from xjeditor.pipeline import typeset_issue
 
     issue = copy.deepcopy(load_issue(DEMO))
     part = next(p for story in issue.stories.values() for p in story.parts if p.kind is PartKind.PARAGRAPH)
@@ -73,13 +73,13 @@ def test_page_with_a_paragraph_starting_with_feff_renders(feff_issue, registry, 
 
 @needs_pdftoppm
 def test_page_with_feff_paragraph_matches_the_pdf(feff_issue, registry, tmp_path):
-    from xjeditor.render.export import export_pdf
+    from xjeditor.render.export import write_pdf
     from xjeditor.render.qt import QtPageRenderer
     from xjeditor.typeset.display import ImagePlacement
 
     issue, ts, n = feff_issue
     pdf = tmp_path / "feff.pdf"
-    export_pdf(issue, pdf, typeset=ts, bleed_mm=0.0, pdfx=False)
+    write_pdf(ts, pdf, bleed_mm=0.0, pdfx=False)
     page = ts.pages[n]
     screen = paint(QtPageRenderer(registry.path, issue.images), page, 150 / 72)
     (printed,) = pdftoppm(pdf, 150, n + 1)

@@ -17,6 +17,7 @@ where Qt's own readers need plug-ins that may be missing.
 from __future__ import annotations
 
 import io
+import math
 
 from PIL import Image
 
@@ -89,15 +90,22 @@ def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
         return im
 
 
-def decode_picture(data: bytes) -> Image.Image:
+def decode_picture(data: bytes, max_side: int | None = None) -> Image.Image:
     """The picture in ``data`` as an oriented 8-bit ``L`` or ``RGB`` image. Raises
-    ``ValueError`` for data Pillow cannot read (or too many pixels)."""
+    ``ValueError`` for data Pillow cannot read (or too many pixels).
+
+    ``max_side``: reduce the picture so that its long side is at most this many pixels
+    (a JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still leaves enough, then
+    resampled with Lanczos; never enlarged)."""
     from PIL import ImageOps
 
     try:
         im = Image.open(io.BytesIO(data))
         if im.width * im.height > MAX_PIXELS:
             raise ValueError(f"{im.width}x{im.height} pixels is too large")
+        if max_side is not None and im.format == "JPEG" and max(im.size) > max_side:
+            k = max_side / max(im.size)
+            im.draft(im.mode, (math.ceil(im.width * k), math.ceil(im.height * k)))
         im.load()
         icc = im.info.get("icc_profile")
         im = ImageOps.exif_transpose(im)
@@ -109,6 +117,11 @@ def decode_picture(data: bytes) -> Image.Image:
             im = im.convert("RGB")  # CMYK, YCbCr, LAB, HSV
         elif icc and im.mode == "RGB":
             im = _to_srgb(im, icc)
+        if max_side is not None and max(im.size) > max_side:
+            k = max_side / max(im.size)
+            size = (max(1, round(im.width * k)), max(1, round(im.height * k)))
+            # (reducing_gap: a large reduction starts with a fast whole-factor one)
+            im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     except ValueError:
         raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad data

@@ -7,12 +7,17 @@ large on the device (a masthead, a headline zoomed in) are filled from their out
 Each character gets the glyph the font's cmap gives it, as in the PDF (0 when none).
 
 Pictures are decoded by Pillow (``picture_decode``): oriented, 8-bit, flattened on white,
-as the PDF prints them.
+as the PDF prints them. A picture is decoded when it is first painted, and drawn from the
+smallest proxy (``proxies``: a screen-size preview kept in the cache folder) that has at
+least as many pixels as the picture takes on the device; the whole picture is decoded only
+when none has. Decoded pictures are kept by least recent use within ``IMAGE_MAX_BYTES``
+(whole pictures within ``FULL_MAX_BYTES`` of that).
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -33,6 +38,13 @@ OUTLINE_FROM_PX = 48.0
 # Outlines are taken from the font at this pixel size and scaled to the run's size.
 OUTLINE_SIZE = 1000.0
 
+# Decoded pictures a renderer keeps (QImage pixels), least recently used dropped first;
+# whole-resolution pictures take at most FULL_MAX_BYTES of it. The picture just decoded is
+# kept even when it alone is larger.
+IMAGE_MAX_BYTES = 256 * 1024 * 1024
+FULL_MAX_BYTES = 128 * 1024 * 1024
+FULL = 0  # the "size" of a whole-resolution picture in the renderer's image cache
+
 
 def qcolor(c: CMYK) -> QColor:
     return QColor.fromCmykF(c.c, c.m, c.y, c.k)
@@ -50,7 +62,9 @@ class QtPageRenderer:
         self._raw: dict[tuple[str, float], QRawFont] = {}
         self._cmaps: dict[str, dict[str, int]] = {}  # font key -> character -> glyph
         self._outlines: dict[tuple[str, int], QPainterPath] = {}  # (font key, glyph) at OUTLINE_SIZE
-        self._qimages: dict[str, QImage | None] = {}
+        # (picture key, proxy size or FULL) -> pixels, least recently used first
+        self._qimages: OrderedDict[tuple[str, int], QImage] = OrderedDict()
+        self._unreadable: set[str] = set()  # pictures that cannot be decoded
 
     # ---- resources ------------------------------------------------------
     def raw_font(self, key: str, size: float) -> QRawFont:
@@ -92,13 +106,51 @@ class QtPageRenderer:
             path = self._outlines[(key, glyph)] = self.raw_font(key, OUTLINE_SIZE).pathForGlyph(glyph)
         return path
 
-    def qimage(self, key: str) -> QImage | None:
-        if key not in self._qimages:
-            asset = self._images.get(key)
-            if asset is None:
-                return None  # not (yet) in the issue: looked up again next time
-            self._qimages[key] = _decode(asset.data)
-        return self._qimages[key]
+    def qimage(self, key: str, need_px: float | None = None) -> QImage | None:
+        """The picture ``key`` with at least ``need_px`` pixels on its long side when it
+        has that many (a proxy when one is large enough; None: the whole picture), or
+        None when the issue does not hold it or it cannot be read."""
+        if key in self._unreadable:
+            return None
+        asset = self._images.get(key)
+        if asset is None:
+            return None  # not (yet) in the issue: looked up again next time
+        from .proxies import PROXY_SIZES
+
+        size = next((s for s in PROXY_SIZES if need_px is not None and need_px <= s), FULL)
+        held = (key, size) if (key, size) in self._qimages else None
+        if held is None:
+            # Another size already decoded will do when it has the pixels needed, or
+            # holds the whole picture (a proxy smaller than its size, or FULL).
+            for (k, s), im in self._qimages.items():
+                long_side = max(im.width(), im.height())
+                if k == key and (s == FULL or long_side < s or (need_px is not None and long_side >= need_px)):
+                    held = (k, s)
+                    break
+        if held is not None:
+            self._qimages.move_to_end(held)
+            return self._qimages[held]
+        img = _decode(asset, size)
+        if img is None:
+            self._unreadable.add(key)
+            return None
+        self._keep((key, size), img)
+        return img
+
+    def _keep(self, entry: tuple[str, int], img: QImage) -> None:
+        self._qimages[entry] = img
+        for limit, which in ((FULL_MAX_BYTES, lambda s: s == FULL), (IMAGE_MAX_BYTES, lambda s: True)):
+            held = [(e, _bytes(im)) for e, im in self._qimages.items() if which(e[1])]
+            total = sum(n for _, n in held)
+            for e, n in held:  # least recently used first
+                if total <= limit or e == entry:
+                    break
+                del self._qimages[e]
+                total -= n
+
+    def held_bytes(self) -> int:
+        """The bytes of decoded pictures this renderer holds."""
+        return sum(_bytes(im) for im in self._qimages.values())
 
     # ---- painting -------------------------------------------------------
     def paint(self, painter: QPainter, page: DisplayPage) -> None:
@@ -124,7 +176,7 @@ class QtPageRenderer:
             elif isinstance(item, Box):
                 self._box(painter, item, pixel)
             elif isinstance(item, ImagePlacement):
-                self._image(painter, item)
+                self._image(painter, item, scale)
         painter.restore()
 
     def _glyphs(self, painter: QPainter, run: GlyphRun, scale: float) -> None:
@@ -169,10 +221,10 @@ class QtPageRenderer:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect)
 
-    def _image(self, painter: QPainter, im: ImagePlacement) -> None:
+    def _image(self, painter: QPainter, im: ImagePlacement, scale: float) -> None:
         cx, cy, cw, ch = im.clip
         clip = QRectF(cx, cy, cw, ch)
-        img = self.qimage(im.image) if im.image else None
+        img = self.qimage(im.image, max(im.iw, im.ih) * scale) if im.image else None
         if img is None:
             painter.fillRect(clip, qcolor(PLACEHOLDER_FILL))
             painter.setPen(QPen(qcolor(PLACEHOLDER_LINE), 0.5))
@@ -192,13 +244,18 @@ def _device_scale(painter: QPainter) -> float:
     return max(math.hypot(t.m11(), t.m12()), math.hypot(t.m21(), t.m22()))
 
 
-def _decode(data: bytes) -> QImage | None:
-    """A picture's bytes as a QImage, as the PDF shows it (``picture_decode``); None when
-    they cannot be read."""
+def _bytes(img: QImage) -> int:
+    return img.sizeInBytes()
+
+
+def _decode(asset: ImageAsset, size: int) -> QImage | None:
+    """A picture as a QImage, as the PDF shows it (``picture_decode``): its proxy of
+    ``size`` (``proxies``), or the whole picture for ``FULL``; None when it cannot be read."""
     from .picture_decode import decode_picture
+    from .proxies import proxy
 
     try:
-        im = decode_picture(data)
+        im = decode_picture(asset.data) if size == FULL else proxy(asset, size)
     except (ValueError, MemoryError):
         return None
     fmt = QImage.Format.Format_Grayscale8 if im.mode == "L" else QImage.Format.Format_RGB888
