@@ -106,7 +106,7 @@ class _PlainRuns:
                     start = i + 1
         parts.append(f"<{''.join(hexes[start:])}>")
         font = (subset.resource_name, size)
-        tf = "" if font == self.font else f"/{font[0]} {_num(size)} Tf "
+        tf = "" if font == self.font else f"/{font[0]} {_num(size, 5)} Tf "
         self.font = font
         x, y = ox + run.x + xs[0], top - run.y
         return f"BT {tf}{ops}1 0 0 1 {_num(x)} {_num(y)} Tm [{' '.join(parts)}] TJ ET"

@@ -26,7 +26,6 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc
@@ -34,9 +33,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..model import CMYK, ImageAsset, mm_to_pt
 from ..paths import replace_file
+from ..typeset.diagnostics import Finding, Severity
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .pdf_fonts import DEFLATE_LEVEL, FontEmbedError, FontSubset, SfntFace, flate_stream
-from .pdf_images import ImageError, ImageTooLarge, PreparedImage, cached_image, prepare_image
+from .pdf_images import (ImageError, ImageTooLarge, PreparedImage, cached_image, jpeg_stream, prepare_image,
+                         prepare_images)
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
 __all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
@@ -63,23 +64,6 @@ NARROW_FROM_EM = 0.05
 _TJ_DECIMALS = 2
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """Something the export noticed; the preflight report lists these.
-
-    ``code`` is a stable identifier (``image-unreadable``, ``image-missing``,
-    ``glyph-missing``, ``pdfx-no-output-intent``); ``en``/``zh`` are the message in
-    English and Simplified Chinese; ``page`` is the folio, ``ref`` the frame id, story id
-    or font key concerned.
-    """
-
-    code: str
-    en: str
-    zh: str
-    page: int | None = None
-    ref: str = ""
 
 
 TYPE_CHECKING = False
@@ -191,9 +175,9 @@ class _FontBook:
 class _ImageBook:
     """Prepared images as image XObjects, each made once per export.
 
-    ``prepare`` converts all images of the document up front on a few threads (Pillow
-    releases the GIL while decoding, resampling and encoding); XObjects are named in
-    drawing order, so the output does not depend on which thread finished first.
+    ``prepare`` converts all images of the document up front, several cache misses in
+    worker processes (``pdf_images.prepare_images``); XObjects are named in drawing
+    order, so the output does not depend on which worker finished first.
     """
 
     def __init__(self, doc: pdfdoc.PDFDocument, images: Mapping[str, ImageAsset]) -> None:
@@ -227,14 +211,9 @@ class _ImageBook:
                 del jobs[k]
         if not jobs:
             return
-        workers = min(len(jobs), os.cpu_count() or 1, MAX_IMAGE_THREADS)
-        if workers > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(self._prepare_one, jobs.values()))
-        else:
-            results = [self._prepare_one(item) for item in jobs.values()]
+        # Several cache misses: prepared in worker processes (pdf_images.prepare_images)
+        results = prepare_images([(self._images[item.image], item.clip, item.ix, item.iy, item.iw, item.ih)
+                                  for item in jobs.values()])
         self._prepared.update(zip(jobs, results, strict=True))
 
     def _prepare_one(self, item: ImagePlacement) -> PreparedImage | ImageError | None:
@@ -274,7 +253,7 @@ def _image_xobject(im: PreparedImage) -> pdfdoc.PDFStream:
     }
     if im.inverted:
         d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
-    return pdfdoc.PDFStream(pdfdoc.PDFDictionary(d), im.jpeg)
+    return jpeg_stream(pdfdoc.PDFDictionary(d), im)  # a JPEG kept in a file is read only as it is written
 
 
 # ---------------------------------------------------------------------------------
@@ -360,10 +339,10 @@ class _PageWriter:
         for key, chars in self._missing.items():
             text = "".join(sorted(chars))
             self.findings.append(Finding(
-                "glyph-missing",
+                Severity.ERROR, "glyph-missing",
                 f"page {self.page.number}: font {key} has no glyph for {text}",
                 f"第 {self.page.number} 版：字体 {key} 缺字 {text}",
-                self.page.number, key,
+                self.page.number, key, "font",
             ))
 
     def glyph_run(self, run: GlyphRun) -> None:
@@ -442,7 +421,8 @@ class _PageWriter:
         if not shown:
             shown = f"<{hexes}>"
         font = (subset.resource_name, size)
-        tf = "" if font == self._font else f"/{font[0]} {memo.num3[size]} Tf "
+        # the size to 5 decimals: an error in it grows with every advance along the line
+        tf = "" if font == self._font else f"/{font[0]} {memo.num5[size]} Tf "
         self._font = font
         x = self.ox + run.x + xs[0]
         y = self.top - run.y
@@ -476,10 +456,10 @@ class _PageWriter:
         except KeyError:
             self.placeholder(item.clip)
             self.findings.append(Finding(
-                "image-missing",
+                Severity.ERROR, "image-missing",
                 f"page {self.page.number}: image {item.image[:12]} of frame {item.frame or '?'} is not in the issue",
                 f"第 {self.page.number} 版：图框 {item.frame or '?'} 的图片 {item.image[:12]} 不在本期文件中",
-                self.page.number, item.frame,
+                self.page.number, item.frame, "frame" if item.frame else "",
             ))
             return
         except ImageTooLarge as exc:  # refused, not drawn as a placeholder: the export stops
@@ -490,10 +470,10 @@ class _PageWriter:
             self.placeholder(item.clip)
             name = self.images.display_name(item.image)
             self.findings.append(Finding(
-                "image-unreadable",
+                Severity.ERROR, "image-unreadable",
                 f"page {self.page.number}: image {name} of frame {item.frame or '?'} cannot be read ({exc})",
                 f"第 {self.page.number} 版：图框 {item.frame or '?'} 的图片 {name} 无法读取（{exc}）",
-                self.page.number, item.frame,
+                self.page.number, item.frame, "frame" if item.frame else "",
             ))
             return
         if made is None:
@@ -560,8 +540,7 @@ def reader_spreads(pages: Iterable[DisplayPage]) -> list[list[DisplayPage]]:
 
 def _sheets(pages: Iterable[DisplayPage], *, spreads: bool) -> Iterator[list[DisplayPage]]:
     """The PDF pages to draw, in order: each display page alone, or reader spreads
-    (``reader_spreads``). A sheet is given as soon as its pages are: ``pages`` may be
-    a stream of pages still being typeset."""
+    (``reader_spreads``)."""
     left: DisplayPage | None = None  # an even page waiting for its right-hand partner
     for page in pages:
         if not spreads:
@@ -582,29 +561,30 @@ def _sheets(pages: Iterable[DisplayPage], *, spreads: bool) -> Iterator[list[Dis
         yield [left]
 
 
-def build_pdf(pages: Iterable[DisplayPage], *, fonts: FontResolver,
+def build_pdf(pages: Sequence[DisplayPage], *, fonts: FontResolver,
               images: Mapping[str, ImageAsset] | None = None, title: str = "",
               bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
               output_intent: OutputIntent | None = None,
               progress: Callable[[int, int], None] | None = None,
-              spreads: bool = False, count: int | None = None) -> tuple[bytes, list[Finding]]:
+              spreads: bool = False) -> tuple[bytes, list[Finding]]:
     """The PDF of the display pages, and what the export noticed. See ``render_pdf``."""
     canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
                                       marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
-                                      spreads=spreads, count=count)
+                                      spreads=spreads)
     return canvas.getpdfdata(), findings
 
 
-def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
+def _draw_document(pages: Sequence[DisplayPage], *, fonts: FontResolver,
                    images: Mapping[str, ImageAsset] | None, title: str, bleed_mm: float | None,
                    marks: bool, pdfx: bool, output_intent: OutputIntent | None,
-                   progress: Callable[[int, int], None] | None, spreads: bool,
-                   count: int | None) -> tuple[_PrintCanvas, list[Finding]]:
+                   progress: Callable[[int, int], None] | None,
+                   spreads: bool) -> tuple[_PrintCanvas, list[Finding]]:
     """The canvas with every page drawn and every shared object added (fonts, output
     intent), ready to be written (``getpdfdata``); and the findings."""
     findings: list[Finding] = []
     canvas = _PrintCanvas(
         io.BytesIO(),  # never written: the document's bytes are taken with getpdfdata
+        # reportlab's own time stamp fixed: install_info dates the document (document_time)
         invariant=1,
         pageCompression=1,
         pdfVersion=PDFX_PDF_VERSION,
@@ -614,21 +594,18 @@ def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
     install_info(doc, title, pdfx=pdfx)
     book = _FontBook(fonts)
     image_book = _ImageBook(doc, images or {})
-    if isinstance(pages, Sequence):  # all pages at hand: their images are prepared together
-        total = len(pages)
-        image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
-    else:
-        total = count or 0
+    total = len(pages)
+    # the images of all pages prepared together (in threads)
+    image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
     done = 0
     memo = _ExportMemo()
     try:
         for sheet in _sheets(pages, spreads=spreads):
-            image_book.prepare(item for page in sheet for item in page.items if isinstance(item, ImagePlacement))
             _draw_sheet(canvas, sheet, bleed_mm, marks, book, image_book, findings, memo)
             for _ in sheet:
                 done += 1
                 if progress is not None:
-                    progress(done, max(total, done))
+                    progress(done, total)
         book.add_to_document(doc)
     finally:
         book.close()
@@ -636,7 +613,7 @@ def _draw_document(pages: Iterable[DisplayPage], *, fonts: FontResolver,
         attach_output_intent(doc, output_intent)
     elif pdfx:
         findings.append(Finding(
-            "pdfx-no-output-intent",
+            Severity.WARNING, "pdfx-no-output-intent",
             "no output intent (CMYK profile) is embedded yet: the file is not a complete PDF/X-1a",
             "尚未嵌入输出意图（CMYK 特性文件）：文件还不是完整的 PDF/X-1a",
         ))
@@ -697,12 +674,12 @@ def _finish_page(canvas: _PrintCanvas) -> None:
     page.Contents = flate_stream(zlib.compress(page.stream.encode("utf8"), DEFLATE_LEVEL))
 
 
-def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
+def render_pdf(pages: Sequence[DisplayPage], out: str | os.PathLike | BinaryIO, *, fonts: FontResolver,
                images: Mapping[str, ImageAsset] | None = None, title: str = "",
                bleed_mm: float | None = None, marks: bool = False, pdfx: bool = True,
                output_intent: OutputIntent | None = None,
-               progress: Callable[[int, int], None] | None = None, spreads: bool = False,
-               count: int | None = None) -> list[Finding]:
+               progress: Callable[[int, int], None] | None = None,
+               spreads: bool = False) -> list[Finding]:
     """Write the display pages as a print PDF; returns the findings.
 
     A missing, unreadable or broken image never stops the export: it is drawn as a
@@ -717,9 +694,6 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
     facing pages side by side on one PDF page each, in reader spreads (page 1 alone,
     then 2|3, 4|5, ...; see ``reader_spreads``), with one TrimBox around the spread.
 
-    ``pages`` may also be an iterator giving the pages as they are typeset (each is
-    drawn when it comes); ``count`` then says how many will come, for ``progress``.
-
     A path is written through a temporary file in the same folder and then renamed
     (``paths.replace_file``: a new file gets 0666 less the umask, an existing one keeps
     its mode), so an existing file is never left half-written. Unlike a saved issue, the
@@ -728,7 +702,7 @@ def render_pdf(pages: Iterable[DisplayPage], out: str | os.PathLike | BinaryIO, 
     """
     canvas, findings = _draw_document(pages, fonts=fonts, images=images, title=title, bleed_mm=bleed_mm,
                                       marks=marks, pdfx=pdfx, output_intent=output_intent, progress=progress,
-                                      spreads=spreads, count=count)
+                                      spreads=spreads)
     data = canvas.getpdfdata()
     if hasattr(out, "write"):
         out.write(data)

@@ -28,12 +28,19 @@ Pillow's version and the source of the code that prepares it (this module and
 BLAKE2b checksum), the placement facts as JSON and the JPEG; it is used only when the
 key and the checksum match, and made again otherwise.
 
+An export prepares its pictures with ``prepare_images``: cache hits are left in the cache
+(``PreparedImage.source``), several misses are prepared in spawned worker processes, one
+per CPU, which write their entries into the cache folder (or a temporary folder when
+caching is off); the PDF writer reads each JPEG only while it writes that image
+(``jpeg_stream``), so the prepared pictures are never all in memory at once.
+
 Pillow writes CMYK JPEGs the way Adobe applications do, with inverted channel values,
 so the image XObject carries ``/Decode [1 0 1 0 1 0 1 0]``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -43,6 +50,7 @@ import math
 import os
 import struct
 import sys
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
@@ -93,6 +101,43 @@ class PreparedImage:
     w: float
     h: float
     inverted: bool = True  # Adobe-style CMYK JPEG: the PDF needs /Decode [1 0 ...]
+    # When set, the JPEG is kept in a file, not in memory (``jpeg`` is empty then): read
+    # it with ``read_jpeg``, as the PDF writer does when it writes the image.
+    source: StoredJpeg | None = None
+
+    def read_jpeg(self) -> bytes:
+        """The JPEG's bytes, from memory or from the file that holds them."""
+        return self.source.read() if self.source is not None else self.jpeg
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StoredJpeg:
+    """A prepared JPEG kept in an entry file (the cache folder's, or a temporary
+    folder's when caching is off), read each time it is needed.
+
+    The entry is checked as a cache hit is (key and checksum); when it is gone (pruned
+    by another export) or damaged, the JPEG is made again from the picture, which gives
+    the same bytes."""
+
+    path: str
+    key: str
+    asset: ImageAsset
+    part: tuple[float, float, float, float]
+    iw: float
+    ih: float
+    max_ppi: float
+    folder: object = None  # a temporary folder kept (not removed) while this may be read
+
+    def read(self) -> bytes:
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read()
+        except OSError:
+            data = b""
+        found = _entry_contents(self.key, data)
+        if found is not None:
+            return found[1]
+        return _make_jpeg(self.asset.data, self.part, self.iw, self.ih, self.max_ppi)[1]
 
 
 def visible_part(clip: tuple[float, float, float, float], ix: float, iy: float, iw: float,
@@ -383,25 +428,37 @@ def _flatten(im: Image.Image) -> Image.Image:
     return im
 
 
-def _from_cache(key: str, ix: float, iy: float, iw: float, ih: float) -> PreparedImage | None:
+def _from_cache(key: str, ix: float, iy: float, iw: float, ih: float, *,
+                stored: StoredJpeg | None = None) -> PreparedImage | None:
+    """The cache's entry of ``key`` placed; with ``stored`` (the entry's file), the JPEG
+    is left in the file and read again when it is written."""
     hit = _cache_read(key)
     if hit is not None:
         facts, jpeg = hit
         try:
-            return _placed(jpeg, ix, iy, iw, ih, **facts)
+            found = _placed(jpeg, ix, iy, iw, ih, **facts)
         except (TypeError, ValueError):
-            pass  # an unexpected entry: make it again
+            return None  # an unexpected entry: make it again
+        if stored is not None:
+            found = dataclasses.replace(found, jpeg=b"", source=stored)
+        return found
     return None
 
 
 def cached_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix: float, iy: float,
                  iw: float, ih: float, *, max_ppi: float = MAX_PPI) -> tuple[bool, PreparedImage | None]:
     """(True, what ``prepare_image`` would return) when that is known without decoding the
-    image: nothing of it shows, or the cache folder has it; else (False, None)."""
+    image: nothing of it shows, or the cache folder has it; else (False, None). A cached
+    image is returned with its JPEG left in the cache (``PreparedImage.source``), so
+    that an export holds none of them in memory until it writes each one."""
     part = visible_part(clip, ix, iy, iw, ih)
     if part is None:
         return True, None
-    found = _from_cache(_cache_key(asset, part, iw, ih, max_ppi), ix, iy, iw, ih)
+    key = _cache_key(asset, part, iw, ih, max_ppi)
+    folder = cache_dir()
+    stored = (StoredJpeg(str(folder / key[:2] / key), key, asset, part, iw, ih, max_ppi)
+              if folder is not None else None)
+    found = _from_cache(key, ix, iy, iw, ih, stored=stored)
     return found is not None, found
 
 
@@ -485,10 +542,20 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
         found = _from_cache(key, ix, iy, iw, ih)
         if found is not None:
             return found
+    facts, jpeg = _make_jpeg(asset.data, part, iw, ih, max_ppi)
+    if cache:
+        _cache_write(key, facts, jpeg)
+    return _placed(jpeg, ix, iy, iw, ih, **facts)
+
+
+def _make_jpeg(data: bytes, part: tuple[float, float, float, float], iw: float, ih: float,
+               max_ppi: float) -> tuple[dict, bytes]:
+    """(placement facts, CMYK JPEG) of the visible ``part`` of the picture ``data``
+    placed ``iw`` × ``ih`` points large (steps 1 to 6 of the module's description)."""
     # Pixels the whole image needs at max_ppi.
     need_w = max(1, math.ceil(iw / 72.0 * max_ppi))
     need_h = max(1, math.ceil(ih / 72.0 * max_ppi))
-    im = decode(asset.data, need_w, need_h)
+    im = decode(data, need_w, need_h)
 
     width, height = im.size
     u0, v0, u1, v1 = part
@@ -514,10 +581,7 @@ def prepare_image(asset: ImageAsset, clip: tuple[float, float, float, float], ix
         cmyk.save(out, "JPEG", quality=JPEG_QUALITY)
     except Exception as exc:  # noqa: BLE001
         raise ImageError(f"{type(exc).__name__}: {exc}") from exc
-    facts = {"width": width, "height": height, "crop": [px0, py0, px1, py1]}
-    if cache:
-        _cache_write(key, facts, out.getvalue())
-    return _placed(out.getvalue(), ix, iy, iw, ih, **facts)
+    return {"width": width, "height": height, "crop": [px0, py0, px1, py1]}, out.getvalue()
 
 
 def _cmyk_jpeg_size(jpeg: bytes) -> tuple[int, int]:
@@ -539,10 +603,121 @@ def _cmyk_jpeg_size(jpeg: bytes) -> tuple[int, int]:
 
 
 def _placed(jpeg: bytes, ix: float, iy: float, iw: float, ih: float, *, width: int, height: int,
-            crop: list[int]) -> PreparedImage:
-    """The prepared JPEG placed where its source pixels were (the crop's place)."""
+            crop: list[int], size: tuple[int, int] | None = None,
+            source: StoredJpeg | None = None) -> PreparedImage:
+    """The prepared JPEG placed where its source pixels were (the crop's place).
+    ``size`` is the JPEG's pixel size when ``jpeg`` is not at hand (``source``)."""
     px0, py0, px1, py1 = crop
-    width_px, height_px = _cmyk_jpeg_size(jpeg)
+    width_px, height_px = size if size is not None else _cmyk_jpeg_size(jpeg)
     x, y = ix + px0 * iw / width, iy + py0 * ih / height
     w, h = (px1 - px0) * iw / width, (py1 - py0) * ih / height
-    return PreparedImage(jpeg, width_px, height_px, x, y, w, h)
+    return PreparedImage(jpeg, width_px, height_px, x, y, w, h, source=source)
+
+
+# ------------------------------------------------------------------ many images at once
+
+# Cache misses below this many are prepared in this process, one after the other:
+# starting worker processes costs more than it saves for a few pictures.
+PARALLEL_MIN_IMAGES = 4
+
+Job = tuple[ImageAsset, tuple[float, float, float, float], float, float, float, float]
+
+
+def _prepare_or_error(asset: ImageAsset, clip, ix: float, iy: float, iw: float, ih: float,
+                      ) -> PreparedImage | ImageError | None:
+    try:
+        return prepare_image(asset, clip, ix, iy, iw, ih)
+    except ImageError as exc:
+        return exc
+
+
+def _prepare_to_file(data: bytes, part: tuple[float, float, float, float], iw: float, ih: float,
+                     max_ppi: float, path: str, key: str) -> tuple[dict, tuple[int, int]] | ImageError:
+    """In a worker process: prepare a picture and write it as the entry ``key`` at
+    ``path``; returns its placement facts and pixel size, or the ``ImageError``."""
+    try:
+        facts, jpeg = _make_jpeg(data, part, iw, ih, max_ppi)
+    except ImageError as exc:
+        return exc
+    write_cache_file(Path(path), _entry(key, facts, jpeg))  # not written: read back, it is made again
+    return facts, _cmyk_jpeg_size(jpeg)
+
+
+def prepare_images(jobs: list[Job]) -> list[PreparedImage | ImageError | None]:
+    """``prepare_image`` of each job (asset, clip, ix, iy, iw, ih), in order; an
+    ``ImageError`` is returned in its job's place, any other error raised.
+
+    With ``PARALLEL_MIN_IMAGES`` or more jobs (the caller leaves out cache hits) and more
+    than one CPU, the pictures are prepared in worker processes (``spawn``ed: safe in
+    a process that runs Qt or threads), one per CPU. Workers write each JPEG as an entry
+    in the cache folder, or in a temporary folder for this run when caching is off, and
+    return only its facts: the images come back as ``PreparedImage``s whose JPEG stays
+    in that file (``source``) until the PDF writer reads it, so memory does not grow
+    with the number of pictures. The bytes are those ``prepare_image`` makes."""
+    cpus = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_MIN_IMAGES or cpus < 2:
+        return [_prepare_or_error(*job) for job in jobs]
+    folder = cache_dir()
+    temp = None
+    if folder is None:
+        temp = tempfile.TemporaryDirectory(prefix="xjeditor-images-")  # removed when no image needs it
+        folder = Path(temp.name)
+    results: list[PreparedImage | ImageError | None] = [None] * len(jobs)
+    tasks = []  # (index, key, part, path)
+    for i, (asset, clip, ix, iy, iw, ih) in enumerate(jobs):
+        part = visible_part(clip, ix, iy, iw, ih)
+        if part is not None:
+            key = _cache_key(asset, part, iw, ih, MAX_PPI)
+            tasks.append((i, key, part, str(folder / key[:2] / key)))
+    outcomes: dict[int, tuple[dict, tuple[int, int]] | ImageError] = {}
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(len(tasks), cpus), mp_context=context) as pool:
+            futures = [(i, pool.submit(_prepare_to_file, jobs[i][0].data, part, jobs[i][4], jobs[i][5],
+                                       MAX_PPI, path, key))
+                       for i, key, part, path in tasks]
+            try:
+                for i, future in futures:
+                    outcomes[i] = future.result()  # anything but an ImageError is raised here, as serially
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # (not the pictures still queued first)
+                raise
+    except (BrokenProcessPool, OSError):
+        pass  # no worker processes to be had (or one died): the rest is prepared here
+    if temp is None:
+        prune_cache("images", CACHE_MAX_BYTES)
+    for i, key, part, path in tasks:
+        asset, clip, ix, iy, iw, ih = jobs[i]
+        outcome = outcomes.get(i)
+        if outcome is None:
+            results[i] = _prepare_or_error(*jobs[i])
+        elif isinstance(outcome, ImageError):
+            results[i] = outcome
+        else:
+            facts, size = outcome
+            stored = StoredJpeg(path, key, asset, part, iw, ih, MAX_PPI, temp)
+            results[i] = _placed(b"", ix, iy, iw, ih, **facts, size=size, source=stored)
+    return results
+
+
+def jpeg_stream(dictionary, im: PreparedImage):
+    """The image XObject's stream (reportlab's ``PDFStream``) with ``dictionary`` and the
+    JPEG of ``im``; a JPEG kept in a file is read only while the stream is written out."""
+    from reportlab.pdfbase import pdfdoc
+
+    if im.source is None:
+        return pdfdoc.PDFStream(dictionary, im.jpeg)
+
+    class StoredStream(pdfdoc.PDFStream):
+        def format(self, document):
+            self.content = im.source.read()
+            try:
+                return super().format(document)
+            finally:
+                self.content = b""
+
+    return StoredStream(dictionary, b"")
