@@ -13,7 +13,7 @@ import pytest
 
 from xjeditor.fileformat import issue_to_bytes, load_issue
 from xjeditor.model import HEADLINE_KINDS, PartKind, TextFrame
-from xjeditor.render.export import typeset_issue
+from xjeditor.pipeline import typeset_issue
 from xjeditor.typeset.display import GlyphRun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def test_jump_lines(build, typeset):
     story = build.JUMP_STORY
     assert "（下转第2版）" in _page_text(typeset.pages[0], story)
     assert "（上接第1版）" in _page_text(typeset.pages[1], story)
-    assert typeset.layout.stories[story].jumps == [(0, 1)]
+    assert typeset.stories[story].jumps == [(0, 1)]
 
 
 def test_moving_the_continuation_changes_both_jump_lines(build):
@@ -105,16 +105,16 @@ def test_moving_the_continuation_changes_both_jump_lines(build):
     assert "下转第2版" not in _page_text(ts.pages[0], story)
     assert "（上接第1版）" in _page_text(ts.pages[2], story)
     assert _page_text(ts.pages[1], story) == ""
-    assert ts.layout.stories[story].jumps == [(0, 2)]
+    assert ts.stories[story].jumps == [(0, 2)]
 
 
 def test_no_story_is_overset(issue, typeset):
     placed = [sid for sid in issue.stories]
     assert len(placed) >= 12
     for sid in placed:
-        layout = typeset.layout.stories[sid]
+        layout = typeset.stories[sid]
         assert layout.copyfit.fits, f"{sid}: {layout.copyfit.status}"
-        assert "稿件未排入任何文本框" not in layout.warnings
+        assert not any(d.code == "story-unplaced" for d in layout.diagnostics)
 
 
 def test_every_character_of_every_story_is_set_in_order(issue, typeset):

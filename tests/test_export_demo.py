@@ -9,7 +9,8 @@ import pytest
 
 from xjeditor.fileformat import load_issue
 from xjeditor.paths import seeds_dir
-from xjeditor.render.export import export_pdf, typeset_issue
+from xjeditor.pipeline import typeset_issue
+from xjeditor.render.export import write_pdf
 from xjeditor.typeset.display import GlyphRun
 
 
@@ -18,7 +19,7 @@ def exported(tmp_path_factory):
     issue = load_issue(seeds_dir() / "demo.xjb")
     ts = typeset_issue(issue)
     out = tmp_path_factory.mktemp("demo") / "demo.pdf"
-    findings = export_pdf(issue, out, typeset=ts)
+    findings = write_pdf(ts, out)
     return issue, ts, out, findings
 
 
@@ -32,7 +33,7 @@ def _tool(name):
 def test_exporting_twice_gives_identical_bytes(exported, tmp_path):
     issue, ts, out, _ = exported
     again = tmp_path / "again.pdf"
-    export_pdf(issue, again, typeset=typeset_issue(issue))
+    write_pdf(typeset_issue(issue), again)
     assert again.read_bytes() == out.read_bytes()
 
 

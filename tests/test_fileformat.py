@@ -154,7 +154,8 @@ def expected_v1_issue() -> Issue:
 def small_issue() -> Issue:
     issue = Issue(date=dt.date(2021, 1, 15))
     key = issue.add_image(ImageAsset(PNG_8x6, "image/png", "a.png"))
-    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, "主题"), StoryPart(PartKind.PARAGRAPH, "正文。")])
+    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, "主题"),
+                                             StoryPart(PartKind.PARAGRAPH, "正文。")])
     p1, p2 = Page(kind=PageKind.FRONT), Page()
     p1.frames = [TextFrame("f1", Rect(14, 100, 245, 200), columns=5, story="s1", next="f2"),
                  ImageFrame("i1", Rect(14, 20, 100, 60), image=key)]
@@ -265,7 +266,8 @@ def issues(draw):
                                      draw(positive), draw(coords), draw(coords), draw(st.booleans()), draw(sizes),
                                      draw(story_refs)))
         elif kind == "rule":
-            frames.append(RuleFrame(fid, draw(coords), draw(coords), draw(coords), draw(coords), draw(sizes), draw(colors)))
+            frames.append(RuleFrame(fid, draw(coords), draw(coords), draw(coords), draw(coords), draw(sizes),
+                                    draw(colors)))
         else:
             frames.append(BoxFrame(fid, draw(rects), draw(sizes), draw(colors), draw(st.none() | colors)))
     for _ in range(draw(st.integers(0, 3))):
@@ -612,7 +614,8 @@ def test_overflowing_number_literal_is_not_a_finite_number():
     issue = small_issue()
     text = json.dumps(record_of(issue)).replace('"gutter": 3.175', '"gutter": 1e400', 1)
     assert "1e400" in text
-    data = make_zip([("issue.json", text.encode())] + [(f"images/{k}{a.extension}", a.data) for k, a in issue.images.items()])
+    images = [(f"images/{k}{a.extension}", a.data) for k, a in issue.images.items()]
+    data = make_zip([("issue.json", text.encode())] + images)
     with pytest.raises(SchemaError, match=r"^\$\.pages\[0\]\.frames\[0\]\.gutter: expected a finite number$"):
         issue_from_bytes(data)
 

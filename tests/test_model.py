@@ -70,7 +70,8 @@ def _issue_with_thread() -> Issue:
     p1.frames.append(TextFrame("f1", Rect(14, 100, 245, 200), columns=5, story="s1", next="f2"))
     p2.frames.append(TextFrame("f2", Rect(14, 20, 245, 100), columns=5))
     issue.pages = [p1, p2]
-    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, "主题"), StoryPart(PartKind.PARAGRAPH, "正文 一段。")])
+    issue.stories["s1"] = Story("s1", parts=[StoryPart(PartKind.TITLE, "主题"),
+                                             StoryPart(PartKind.PARAGRAPH, "正文 一段。")])
     return issue
 
 

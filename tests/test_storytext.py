@@ -93,7 +93,8 @@ def test_outer_whitespace_of_a_line_is_not_content():
 
 
 def test_crlf_line_ends_are_accepted():
-    assert parse_story("@title 主题\r\n正文\r\n", "x").parts == [P(PartKind.TITLE, "主题"), P(PartKind.PARAGRAPH, "正文")]
+    parts = parse_story("@title 主题\r\n正文\r\n", "x").parts
+    assert parts == [P(PartKind.TITLE, "主题"), P(PartKind.PARAGRAPH, "正文")]
 
 
 def test_continuation_lines():
@@ -326,7 +327,8 @@ def test_round_trip(story_and_source):
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.one_of(_TRICKY, st.just("\n"), st.sampled_from(["@title ", "@+ ", "@photo [", "%", "@@", "credit=", "spans=1-2:"])),
+        st.one_of(_TRICKY, st.just("\n"),
+                  st.sampled_from(["@title ", "@+ ", "@photo [", "%", "@@", "credit=", "spans=1-2:"])),
         max_size=40,
     ).map("".join)
 )

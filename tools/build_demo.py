@@ -437,7 +437,7 @@ class Plan:
 def _head_rows(issue: Issue, story: Story, width_mm: float) -> int:
     """Rows the story's head takes across a width (the engine's own measure)."""
     from xjeditor.model import mm_to_pt
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
     from xjeditor.typeset.story import head_rows
 
     return head_rows(issue, story, shared_registry(), mm_to_pt(width_mm))
@@ -507,9 +507,9 @@ class Fitter:
         self._styles_issue = realise([], stories, captions)
 
     def copyfit(self, plans: list[Plan], story: str):
-        from xjeditor.render.export import typeset_issue
+        from xjeditor.pipeline import typeset_issue
 
-        return typeset_issue(realise(plans, self.stories, self.captions)).layout.stories[story].copyfit
+        return typeset_issue(realise(plans, self.stories, self.captions)).stories[story].copyfit
 
     def _prepare(self, plan: Plan) -> None:
         if not plan.frame_id:
@@ -643,7 +643,7 @@ SIDEBAR_TINT = CMYK(0.0, 0.04, 0.12, 0.0)
 
 
 def build_demo_issue() -> Issue:
-    from xjeditor.render.export import typeset_issue
+    from xjeditor.pipeline import typeset_issue
 
     stories, captions = demo_stories()
     plans, rules = plan_issue(stories, captions)

@@ -20,7 +20,7 @@ def test_columns_are_whole_characters_wide_r25_r40():
     assert boxes[1][0] - (boxes[0][0] + boxes[0][1]) == pytest.approx(13.5)
     assert grid_warnings(_frame(), BODY) == []
     odd = TextFrame("f2", Rect(0, 0, 100, 100), columns=3)
-    assert grid_warnings(odd, BODY) and "字格" in grid_warnings(odd, BODY)[0]
+    assert grid_warnings(odd, BODY) and "字格" in grid_warnings(odd, BODY)[0].zh
 
 
 def test_rows_share_one_baseline_grid_r27():

@@ -221,9 +221,10 @@ def test_grid_pitch_follows_body_style(fonts):
 def test_line_gap_outside_half_to_one_em_is_flagged_r26(fonts):
     issue = _issue([_frame("f1", 30, 30, story="s1")])
     issue.stories["s1"] = _story(1)
-    assert not any("行距" in w for w in layout_issue(issue, fonts).stories["s1"].warnings)
+    assert not any(d.code == "typeset-leading" for d in layout_issue(issue, fonts).stories["s1"].diagnostics)
     issue.styles.paragraph["body"].line_gap = 0.3
-    assert any("行距 0.3" in w for w in layout_issue(issue, fonts).stories["s1"].warnings)
+    (note,) = [d for d in layout_issue(issue, fonts).stories["s1"].diagnostics if d.code == "typeset-leading"]
+    assert "行距 0.3" in note.zh and note.ref == "s1" and note.ref_kind == "story"
 
 
 def test_a_subhead_never_ends_a_column_without_two_lines_after_it_r30(fonts):
@@ -245,7 +246,7 @@ def test_a_last_line_alone_at_a_column_top_is_flagged_r30(fonts):
         issue = _issue([_frame("f1", 30, lines, cols=3, story="s1")])
         issue.stories["s1"] = _story()
         result = layout_issue(issue, fonts)
-        flagged.append(any("寡行" in w for w in result.stories["s1"].warnings))
+        flagged.append(any(d.code == "typeset-widows" and "寡行" in d.zh for d in result.stories["s1"].diagnostics))
     assert any(flagged) and not all(flagged)
 
 

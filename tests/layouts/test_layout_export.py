@@ -8,14 +8,15 @@ import pytest
 
 from xjeditor.layouts import available_layouts, new_issue
 from xjeditor.layouts.cnformat import cn_date
-from xjeditor.render.export import export_pdf, typeset_issue
+from xjeditor.pipeline import typeset_issue
+from xjeditor.render.export import write_pdf
 
 
 @pytest.mark.parametrize("name", [name for name, _ in available_layouts()])
 def test_blank_issue_of_each_layout_exports_with_its_furniture(name, tmp_path):
     issue = new_issue(name, pages=4, number=152, total_number=1036, date=dt.date(2021, 1, 15))
     out = tmp_path / "blank.pdf"
-    export_pdf(issue, out)
+    write_pdf(typeset_issue(issue), out)
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages) == 4
         texts = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
@@ -31,7 +32,7 @@ def test_blank_issue_of_each_layout_exports_with_its_furniture(name, tmp_path):
 def test_demo_pages_render_to_png(qapp, tmp_path):
     from xjeditor.fileformat import load_issue
     from xjeditor.paths import seeds_dir
-    from xjeditor.render.export import shared_registry
+    from xjeditor.pipeline import shared_registry
     from xjeditor.render.qt import QtPageRenderer, render_png
 
     issue = load_issue(seeds_dir() / "demo.xjb")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 
-from xjeditor.model import ImageAsset, ImageFrame, Issue, Page, PartKind, Rect, Story, StoryPart, TextFrame
+from xjeditor.model import ImageAsset, Issue, Page, PartKind, Rect, Story, StoryPart, TextFrame
 
 
 def png(size=(100, 100), mode="RGB") -> ImageAsset:

@@ -157,7 +157,7 @@ def test_engine_notes_are_info():
 
 
 def test_reuses_a_given_typeset_result():
-    from xjeditor.render.export import typeset_issue
+    from xjeditor.pipeline import typeset_issue
 
     issue = make_issue()
     ts = typeset_issue(issue)

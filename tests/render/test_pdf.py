@@ -554,8 +554,7 @@ def test_identical_bytes_across_processes(cjk_fonts):
     )
     outputs = []
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        env.pop("SOURCE_DATE_EPOCH", None)
+        env = {**os.environ, "PYTHONHASHSEED": seed}  # with tests/conftest.py's SOURCE_DATE_EPOCH
         outputs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env).stdout)
     assert outputs[0] == outputs[1] and outputs[0].startswith(b"%PDF-1.4")
 

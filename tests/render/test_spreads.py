@@ -12,7 +12,8 @@ import pytest
 from xjeditor.fileformat import load_issue
 from xjeditor.model import mm_to_pt
 from xjeditor.paths import seeds_dir
-from xjeditor.render.export import export_pdf, typeset_issue
+from xjeditor.pipeline import typeset_issue
+from xjeditor.render.export import write_pdf
 from xjeditor.render.pdf import MARK_GAP, MARK_LENGTH, MARK_MARGIN, reader_spreads
 from xjeditor.typeset.display import DisplayPage, GlyphRun
 
@@ -53,7 +54,7 @@ def _boxes(path):
 def test_demo_as_spreads_has_three_sheets_with_the_trim_around_each_spread(demo, tmp_path, marks, bleed_mm):
     issue, ts = demo
     out = tmp_path / "spreads.pdf"
-    export_pdf(issue, out, typeset=ts, spreads=True, marks=marks, bleed_mm=bleed_mm)
+    write_pdf(ts, out, spreads=True, marks=marks, bleed_mm=bleed_mm)
     boxes = _boxes(out)
     assert len(boxes) == 3
     w, h = ts.pages[0].width, ts.pages[0].height
@@ -69,8 +70,8 @@ def test_demo_as_spreads_has_three_sheets_with_the_trim_around_each_spread(demo,
 def test_spread_export_is_deterministic(demo, tmp_path):
     issue, ts = demo
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    export_pdf(issue, a, typeset=ts, spreads=True, marks=True)
-    export_pdf(issue, b, typeset=typeset_issue(issue), spreads=True, marks=True)
+    write_pdf(ts, a, spreads=True, marks=True)
+    write_pdf(typeset_issue(issue), b, spreads=True, marks=True)
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -78,8 +79,8 @@ def test_single_pages_are_unchanged_by_the_spread_code(demo, tmp_path):
     """A one-page sheet is drawn exactly like a page of the ordinary export."""
     issue, ts = demo
     single, spread = tmp_path / "single.pdf", tmp_path / "spread.pdf"
-    export_pdf(issue, single, typeset=ts, pages=[0], marks=True)
-    export_pdf(issue, spread, typeset=ts, pages=[0], marks=True, spreads=True)
+    write_pdf(ts, single, pages=[0], marks=True)
+    write_pdf(ts, spread, pages=[0], marks=True, spreads=True)
     assert single.read_bytes() == spread.read_bytes()
 
 
@@ -97,7 +98,7 @@ def test_pages_two_and_three_share_the_second_sheet(demo, tmp_path):
         pytest.skip("pdftotext is not installed (Debian package: poppler-utils)")
     issue, ts = demo
     out = tmp_path / "spreads.pdf"
-    export_pdf(issue, out, typeset=ts, spreads=True)
+    write_pdf(ts, out, spreads=True)
     text = {n: re.sub(r"\s", "", subprocess.run([tool, "-raw", "-f", str(n), "-l", str(n), str(out), "-"],
                                                    capture_output=True, text=True, check=True).stdout)
             for n in (1, 2, 3)}
@@ -117,8 +118,8 @@ def test_page_three_is_drawn_one_page_width_to_the_right(demo, tmp_path):
     """Every run of page 3 lands at its own position shifted by the width of page 2."""
     issue, ts = demo
     a, b = tmp_path / "single.pdf", tmp_path / "spread.pdf"
-    export_pdf(issue, a, typeset=ts, pages=[2])
-    export_pdf(issue, b, typeset=ts, pages=[1, 2], spreads=True)
+    write_pdf(ts, a, pages=[2])
+    write_pdf(ts, b, pages=[1, 2], spreads=True)
     with pikepdf.open(a) as pa, pikepdf.open(b) as pb:
         single = pa.pages[0].Contents.read_bytes().decode("latin-1")
         spread = pb.pages[0].Contents.read_bytes().decode("latin-1")
@@ -132,25 +133,13 @@ def test_page_three_is_drawn_one_page_width_to_the_right(demo, tmp_path):
 
 
 @pytest.mark.parametrize(("pages", "spreads"), [(None, False), (None, True), ([1, 2], True), ([0, 3], False)])
-def test_pages_given_as_they_come_make_the_same_file(demo, pages, spreads):
-    """A stream of display pages (as ``xjeditor export`` gets them from its typesetting
-    child) is drawn page by page into the same bytes as the whole list."""
+def test_progress_counts_the_pages_written(demo, pages, spreads):
+    """``progress`` hears of each chosen page once, with the number of pages chosen."""
     issue, ts = demo
     import io
 
-    whole, streamed = io.BytesIO(), io.BytesIO()
-    export_pdf(issue, whole, display=ts.pages, pages=pages, spreads=spreads)
-    seen = []
-
-    def stream():
-        for page in ts.pages:
-            seen.append(page.number)
-            yield page
-
     progress = []
-    export_pdf(issue, streamed, display=stream(), pages=pages, spreads=spreads,
-               progress=lambda done, total: progress.append((done, total)))
-    assert streamed.getvalue() == whole.getvalue()
-    assert seen == [1, 2, 3, 4]  # read to the end, once
+    write_pdf(ts, io.BytesIO(), pages=pages, spreads=spreads,
+              progress=lambda done, total: progress.append((done, total)))
     n = len(pages) if pages else 4
     assert progress == [(k, n) for k in range(1, n + 1)]

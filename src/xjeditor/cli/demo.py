@@ -40,14 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
         return run_editor(str(source))
 
-    from ..render.export import export_pdf, typeset_issue
+    from ..pipeline import typeset_issue
+    from ..render.export import write_pdf
     from .common import open_issue, progress_printer
 
     issue = open_issue(source)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     ts = typeset_issue(issue)
-    export_pdf(issue, out, typeset=ts, progress=progress_printer("exporting page"))
+    write_pdf(ts, out, progress=progress_printer("exporting page"))
     print(f"No display: exported the demo issue {source.name} to {out} ({len(ts.pages)} pages) "
           f"instead of opening the editor.")
     return 0

@@ -21,8 +21,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def parse_page_range(spec: str, count: int) -> list[int]:
+    """'1-4', '2', '1,3-4' -> zero-based page indexes; raises ValueError with a clear text."""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        a, _, b = part.partition("-")
+        try:
+            lo = int(a)
+            hi = int(b) if b else lo
+        except ValueError:
+            raise ValueError(f"bad page range {spec!r}") from None
+        if not (1 <= lo <= hi <= count):
+            raise ValueError(f"page range {part!r} is outside 1-{count}")
+        out.extend(range(lo - 1, hi))
+    if not out:
+        raise ValueError(f"bad page range {spec!r}")
+    return sorted(set(out))
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..render.export import ExportFacts, parse_page_range, typeset_issue, write_pdf
+    from ..pipeline import typeset_issue
+    from ..render.export import write_pdf
     from ..render.pdf import FontEmbedError, reader_spreads
     from ..render.pdf_images import ImageTooLarge
 
@@ -41,19 +63,19 @@ def run(args: argparse.Namespace) -> int:
     findings = []
 
     def write(out, _path) -> None:
-        findings.extend(write_pdf(ExportFacts.of(issue), ts.pages, out, pages=pages, marks=args.marks,
-                                  bleed_mm=args.bleed, pdfx=not args.no_pdfx,
-                                  progress=progress_printer("exporting page"), spreads=args.spreads))
+        findings.extend(write_pdf(ts, out, pages=pages, marks=args.marks, bleed_mm=args.bleed,
+                                  pdfx=not args.no_pdfx, progress=progress_printer("exporting page"),
+                                  spreads=args.spreads))
 
     try:
         write_output(args.output, target, write)
     except (FontEmbedError, ImageTooLarge) as exc:
         raise CliError(str(exc)) from None
 
-    overset = [(sid, sl.copyfit.status) for sid, sl in ts.layout.stories.items()
+    overset = [(sid, sl.copyfit.status) for sid, sl in ts.stories.items()
                if not sid.startswith("_") and not sl.copyfit.fits]
-    for w in ts.warnings:
-        print(f"xjeditor: warning: {printable(w)}", file=sys.stderr)
+    for d in ts.diagnostics:
+        print(f"xjeditor: warning: {printable(d.text())}", file=sys.stderr)
     for f in findings:
         print(f"xjeditor: {f.code}: {printable(f.en)}", file=sys.stderr)
     for sid, status in overset:

@@ -132,7 +132,8 @@ def format_text(info: dict[str, Any], file_name: str) -> str:
     for image in images["items"]:
         pixels = f"{image['pixels'][0]}×{image['pixels'][1]} px" if image["pixels"] else "size unknown"
         name = f"  {image['original_name']}" if image["original_name"] else ""
-        lines.append(f"  {image['key'][:12]}  {image['media_type']:<10}  {pixels:>15}  {image['bytes']:>10,} bytes{name}")
+        size = f"{image['bytes']:>10,} bytes"
+        lines.append(f"  {image['key'][:12]}  {image['media_type']:<10}  {pixels:>15}  {size}{name}")
     return "\n".join(lines)
 
 

@@ -45,10 +45,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "with running heads, the layout's sections and styles.",
     )
     parser.add_argument("--layout", default=DEFAULT_LAYOUT,
-                        help=f"layout name or file stem, bundled or in the user's layouts folder (default {DEFAULT_LAYOUT})")
-    parser.add_argument("--pages", type=_count(1), default=4, help="number of pages (default 4; R42 wants a multiple of 4)")
+                        help="layout name or file stem, bundled or in the user's layouts folder "
+                             f"(default {DEFAULT_LAYOUT})")
+    parser.add_argument("--pages", type=_count(1), default=4,
+                        help="number of pages (default 4; R42 wants a multiple of 4)")
     parser.add_argument("--number", type=_count(0), default=1, help="issue number, 第N期 (default 1)")
-    parser.add_argument("--total-number", type=_count(0), default=0, help="running total, 总第N期 (default 0: not printed)")
+    parser.add_argument("--total-number", type=_count(0), default=0,
+                        help="running total, 总第N期 (default 0: not printed)")
     parser.add_argument("--date", type=_date, default=None, help="issue date as YYYY-MM-DD (default today)")
     parser.add_argument("--paper", default=None, help="paper name (default: the layout's)")
     parser.add_argument("-o", "--output", metavar="FILE.xjb", help="the issue file to write")

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..preflight import Severity, run_preflight
-    from ..render.export import typeset_issue
+    from ..pipeline import typeset_issue
     from .common import CliError, json_text, open_issue, printable
 
     issue = open_issue(args.file)
@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
         findings = run_preflight(issue, ts)
     except (KeyError, ValueError, OSError) as exc:  # a style or font the issue names is unusable
         raise CliError(f"{args.file}: cannot typeset: {exc}") from None
-    for w in ts.warnings:
-        print(f"xjeditor: warning: {printable(w)}", file=sys.stderr)
+    for d in ts.diagnostics:
+        print(f"xjeditor: warning: {printable(d.text())}", file=sys.stderr)
     errors = sum(1 for f in findings if f.severity == Severity.ERROR)
     if args.json:
         print(json_text([f.to_dict() for f in findings], indent=1))

@@ -39,23 +39,23 @@ def run(args: argparse.Namespace) -> int:
     ensure_qt_platform()
     from PySide6.QtGui import QGuiApplication
 
-    from ..render.export import shared_registry, typeset_issue
+    from ..pipeline import typeset_issue
     from ..render.qt import render_png
 
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - Qt needs it alive
     ts = typeset_issue(issue)
     page = ts.pages[args.page - 1]
-    reg = shared_registry()
+    reg = ts.fonts
 
     def write(out: BinaryIO, path: Path | None) -> None:
         if path is not None:  # the temporary file that is then renamed over the target
-            render_png(page, path, dpi=args.dpi, fonts=reg.path, images=issue.images)
+            render_png(page, path, dpi=args.dpi, fonts=reg.path, images=ts.images)
             return
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="xjeditor-") as folder:
             png = Path(folder) / "page.png"
-            render_png(page, png, dpi=args.dpi, fonts=reg.path, images=issue.images)
+            render_png(page, png, dpi=args.dpi, fonts=reg.path, images=ts.images)
             out.write(png.read_bytes())
 
     write_output(args.output, target, write)

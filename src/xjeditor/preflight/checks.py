@@ -7,17 +7,17 @@ them all and returns the findings sorted by page, then severity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Frame, ImageFrame, Issue, RuleFrame, TextFrame
 from .findings import Finding, Severity, sort_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from ..render.export import Typeset
+    from ..pipeline import DisplayDocument
     from ..typeset.display import ImagePlacement
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 (I for INFO, beside E and W)
 
 PPI_WARNING = 200.0  # below this effective resolution: warning (spec R46)
 PPI_ERROR = 100.0  # below this: error
@@ -38,7 +38,7 @@ class _ImageFacts:
 @dataclass
 class Context:
     issue: Issue
-    typeset: Typeset
+    typeset: DisplayDocument
     placements: dict[str, ImagePlacement] = field(default_factory=dict)  # frame id -> placement
     images: dict[str, _ImageFacts] = field(default_factory=dict)  # image key -> facts
     type_area: tuple[float, float, float, float] | None = None  # mm
@@ -48,7 +48,7 @@ class Context:
         chain = self.issue.story_frames(story_id) or self.typeset.issue.story_frames(story_id)
         if chain:
             return chain[-1 if last else 0][0] + 1
-        sl = self.typeset.layout.stories.get(story_id)
+        sl = self.typeset.stories.get(story_id)
         if sl is not None and sl.pages:
             return sl.pages[-1 if last else 0] + 1
         return None
@@ -73,7 +73,7 @@ def check_overset(ctx: Context) -> Iterator[Finding]:
     placed = {f.story for _, f in _frames(ctx.typeset.issue) if isinstance(f, TextFrame) and f.story}
     captions = {f.caption_story for _, f in _frames(ctx.typeset.issue)
                 if isinstance(f, ImageFrame) and f.caption_story}
-    for sid, sl in ctx.typeset.layout.stories.items():
+    for sid, sl in ctx.typeset.stories.items():
         if sl.copyfit.fits:
             continue
         if sid not in placed and sid not in captions:
@@ -99,7 +99,7 @@ def check_unplaced_stories(ctx: Context) -> Iterator[Finding]:
 
 
 def check_missing_glyphs(ctx: Context) -> Iterator[Finding]:
-    for sid, sl in ctx.typeset.layout.stories.items():
+    for sid, sl in ctx.typeset.stories.items():
         if not sl.missing:
             continue
         by_font: dict[str, list[str]] = {}
@@ -133,23 +133,16 @@ def check_rich_black(ctx: Context) -> Iterator[Finding]:
 
 
 def check_typeset_notes(ctx: Context) -> Iterator[Finding]:
-    """Loose lines, 孤字, 寡行 and grid notes the engine recorded (info)."""
-    for sid, sl in ctx.typeset.layout.stories.items():
+    """What the engine noted about each story (松行, 孤字, 寡行, 字格, 行距 …), with the
+    story named and the page it starts on."""
+    for sid, sl in ctx.typeset.stories.items():
         if sid.startswith(FURNITURE_PREFIX):
             continue
-        notes = list(dict.fromkeys(sl.warnings))
-        for attr, en, zh in (("loose_lines", "loose lines", "松行"), ("orphans", "孤字 (single-character last lines)", "孤字")):
-            count = getattr(sl, attr, 0)
-            if isinstance(count, (list, tuple, set, dict)):
-                count = len(count)
-            if count:
-                yield Finding(I, "typeset-" + attr.replace("_", "-"), f"story {sid}: {count} {en}",
-                              f"稿件 {sid}：{count} 处{zh}", ctx.story_page(sid), sid, "story")
-        for note in notes:
-            if note == "稿件未排入任何文本框":
-                continue  # reported as story-unplaced
-            yield Finding(I, "typeset-note", f"story {sid}: {note}", f"稿件 {sid}：{note}",
-                          ctx.story_page(sid), sid, "story")
+        for note in dict.fromkeys(sl.diagnostics):
+            if note.code == "story-unplaced":
+                continue  # reported by check_unplaced_stories
+            yield replace(note, en=f"story {sid}: {note.en}", zh=f"稿件 {sid}：{note.zh}",
+                          page=note.page if note.page is not None else ctx.story_page(sid))
 
 
 # --------------------------------------------------------------------------- frames
@@ -255,7 +248,8 @@ def check_images(ctx: Context) -> Iterator[Finding]:
                 yield Finding(sev, "image-low-ppi",
                               f"image {name} in frame {f.id} has {ppi:.0f} ppi at its placed size "
                               f"(at least {PPI_WARNING:.0f} needed, R46)",
-                              f"图框 {f.id} 的图片 {name} 按版面尺寸只有 {ppi:.0f} ppi（至少需 {PPI_WARNING:.0f} ppi，R46）",
+                              f"图框 {f.id} 的图片 {name} 按版面尺寸只有 {ppi:.0f} ppi"
+                              f"（至少需 {PPI_WARNING:.0f} ppi，R46）",
                               page, f.id, "frame")
         if facts.mode not in ("CMYK", "L", "1", "I", "I;16", "F"):
             yield Finding(I, "image-rgb", f"image {name} in frame {f.id} is {facts.mode}: converted to CMYK at export",
@@ -296,12 +290,12 @@ def _layout_geometry(name: str) -> tuple[tuple[float, float, float, float], tupl
     return tuple(lay.type_area), (lay.page_width, lay.page_height)
 
 
-def run_preflight(issue: Issue, typeset: Typeset | None = None) -> list[Finding]:
+def run_preflight(issue: Issue, typeset: DisplayDocument | None = None) -> list[Finding]:
     """Check the issue as the printing plant would; ``typeset`` is the issue's typeset
     result when the caller has one (else it is typeset here). Findings come sorted by
     page (issue-wide ones first), then severity."""
     if typeset is None:
-        from ..render.export import typeset_issue
+        from ..pipeline import typeset_issue
 
         typeset = typeset_issue(issue)
     ctx = Context(issue, typeset)

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..model import ImageFrame, Page, TextFrame, mm_to_pt
+from .diagnostics import Finding, story_note
 
 # Top of the ideographic em box above the baseline, in em. CJK fonts draw ideographs in an
 # em box from -0.12 to 0.88 em around the baseline; the grid places that box.
@@ -98,21 +99,24 @@ def column_boxes(frame: TextFrame) -> list[tuple[float, float]]:
     return [(x0 + i * (width + gutter), width) for i in range(n)]
 
 
-def grid_warnings(frame: TextFrame, grid: Grid) -> list[str]:
+def grid_warnings(frame: TextFrame, grid: Grid, story: str = "") -> list[Finding]:
     """Spec R25: a column should hold a whole number of body characters."""
     out = []
     for _, width in column_boxes(frame)[:1]:
         chars = width / grid.size
         if abs(chars - round(chars)) > 0.02:
-            out.append(f"栏宽 {chars:.2f} 字，不是整字宽（字格）")
+            out.append(story_note("typeset-column-width", story,
+                                  f"a column is {chars:.2f} characters wide, not a whole number (R25)",
+                                  f"栏宽 {chars:.2f} 字，不是整字宽（字格）"))
     return out
 
 
-def leading_warnings(line_gap: float) -> list[str]:
+def leading_warnings(line_gap: float, story: str = "") -> list[Finding]:
     """Spec R26: body line gap between 0.5 and 1.0 em."""
     if 0.5 - 1e-9 <= line_gap <= 1.0 + 1e-9:
         return []
-    return [f"正文行距 {line_gap:g} 字，不在 0.5–1 字之间"]
+    return [story_note("typeset-leading", story, f"the body line gap is {line_gap:g} em, not 0.5 to 1 em (R26)",
+                       f"正文行距 {line_gap:g} 字，不在 0.5–1 字之间")]
 
 
 def exclusions(page: Page, *, skip: str = "") -> list[tuple[float, float, float, float]]:

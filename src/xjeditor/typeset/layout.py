@@ -1,15 +1,16 @@
 """Lay out a whole issue: every page's frames and stories into display pages.
 
-``layout_issue`` is the one entry point renderers and the editor use; it returns the
-display pages and, per story, where it runs and its copyfit figure.
+``layout_issue`` is the one entry point (``xjeditor.pipeline`` calls it, with the
+issue's furniture added); it returns the display pages and, per story, where it runs,
+its copyfit figure and the typesetter's findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..model import BoxFrame, FitMode, ImageFrame, Issue, RuleFrame, mm_to_pt, pt_to_mm
+from .diagnostics import Finding, Severity
 from .display import Box, DisplayPage, ImagePlacement, Item, Rule
 from .imagesize import image_size_px
 from .story import StoryLayout, layout_caption, layout_story, thread_rows
@@ -30,7 +31,7 @@ class IssueLayout:
 
     pages: list[DisplayPage]
     stories: dict[str, StoryLayout] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # about the whole issue (fonts not installed)
+    diagnostics: list[Finding] = field(default_factory=list)  # about the whole issue (fonts not installed)
 
 
 def place_image(frame: ImageFrame, size_px: tuple[int, int] | None) -> ImagePlacement:
@@ -58,11 +59,9 @@ def place_image(frame: ImageFrame, size_px: tuple[int, int] | None) -> ImagePlac
     return ImagePlacement((fx, fy, fw, fh), ix, iy, iw, ih, frame.image, frame=frame.id)
 
 
-def layout_issue(issue: Issue, fonts: FontSource,
-                 on_page: Callable[[DisplayPage], None] | None = None) -> IssueLayout:
-    """Lay out every page; with ``on_page``, each display page is also handed to it, in
-    page order, as soon as it is complete (while later pages are still being set), so
-    a writer can draw it meanwhile (see cli/export.py)."""
+def layout_issue(issue: Issue, fonts: FontSource) -> IssueLayout:
+    """Lay out every page: rules, boxes, pictures with their captions, then the stories
+    in issue order (each page gets the items of the stories running on it in that order)."""
     pages = [DisplayPage(mm_to_pt(p.width), mm_to_pt(p.height), number=i + 1) for i, p in enumerate(issue.pages)]
     text_items: list[list[Item]] = [[] for _ in issue.pages]
     sizes: dict[str, tuple[int, int] | None] = {}
@@ -97,60 +96,20 @@ def layout_issue(issue: Issue, fonts: FontSource,
     for story in stories:
         budget[story.id] = left
         left -= thread_rows(issue, story, left)
-    if on_page is None:
-        for story in stories:
-            sl = layout_story(issue, story, fonts, row_budget=budget[story.id])
-            result.stories[story.id] = sl
-            for pi, items in sl.items.items():
-                text_items[pi].extend(items)
-        for pi, items in enumerate(text_items):
-            pages[pi].items.extend(items)
-    else:
-        _layout_streaming(issue, fonts, stories, pages, text_items, result, on_page, budget)
+    for story in stories:
+        sl = layout_story(issue, story, fonts, row_budget=budget[story.id])
+        result.stories[story.id] = sl
+        for pi, items in sl.items.items():
+            text_items[pi].extend(items)
+    for pi, items in enumerate(text_items):
+        pages[pi].items.extend(items)
     fallbacks: dict[str, str] = {}
     for sl in result.stories.values():
         for font, used in sl.font_fallbacks.items():
             fallbacks.setdefault(font, used)
-    result.warnings.extend(
-        f"字体 {font!r} 未安装，改用 {used} | font {font!r} is not installed; {used} is used instead"
+    result.diagnostics.extend(
+        Finding(Severity.WARNING, "font-not-installed", f"font {font!r} is not installed; {used} is used instead",
+                f"字体 {font!r} 未安装，改用 {used}", None, font, "font")
         for font, used in fallbacks.items())
     return result
 
-
-def _layout_streaming(issue: Issue, fonts: FontSource, stories: list, pages: list[DisplayPage],
-                      text_items: list[list[Item]], result: IssueLayout,
-                      on_page: Callable[[DisplayPage], None], budget: dict[str, int]) -> None:
-    """``layout_issue``'s stories, set in the order of the first page they run on, each
-    page handed to ``on_page`` as soon as every story running on it is set. A page gets
-    the same items in the same order as without ``on_page``: stories in issue order."""
-    touches = {story.id: sorted({pi for pi, _ in issue.story_frames(story.id)}) for story in stories}
-    waiting = [0] * len(pages)  # stories still to set, per page
-    on = [[] for _ in pages]  # stories running on each page, in issue order
-    for story in stories:
-        for pi in touches[story.id]:
-            waiting[pi] += 1
-            on[pi].append(story.id)
-    done: dict[str, StoryLayout] = {}
-    sent = 0
-
-    def send_ready() -> None:
-        nonlocal sent
-        while sent < len(pages) and waiting[sent] == 0:
-            items = text_items[sent]
-            for sid in on[sent]:
-                items.extend(done[sid].items.get(sent, ()))
-            pages[sent].items.extend(items)
-            on_page(pages[sent])
-            sent += 1
-
-    send_ready()
-    order = sorted(stories, key=lambda story: touches[story.id][0] if touches[story.id] else -1)
-    for story in order:
-        sl = done[story.id] = layout_story(issue, story, fonts, row_budget=budget[story.id])
-        if not set(sl.items) <= set(touches[story.id]):  # items only go to the thread's pages
-            raise RuntimeError(f"story {story.id}: items outside its frames' pages")
-        for pi in touches[story.id]:
-            waiting[pi] -= 1
-        send_ready()
-    for story in stories:  # in issue order, as without on_page
-        result.stories[story.id] = done[story.id]

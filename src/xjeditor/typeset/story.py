@@ -9,19 +9,21 @@ The order of work for one story:
    through the columns below it, then on through threaded frames, with jump lines where the
    thread changes page (R35);
 3. the columns of the last frame are balanced (R28), and what does not fit is reported as
-   the copyfit figure editors work by (超 N 字 / 缺 N 行).
+   the copyfit figure editors work by (超 N 字 / 缺 N 行), with the engine's notes (字格,
+   行距, 寡行, 松行, 孤字) as ``Finding``s.
+
+``layout_story`` runs these as named steps; the parts are set by ``setter.Setter`` and the
+body is placed by ``flow.Flow``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from itertools import repeat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..model import (
-    DEFAULT_PART_STYLE,
     HEADLINE_KINDS,
     Align,
     Issue,
@@ -30,12 +32,12 @@ from ..model import (
     Story,
     StoryPart,
     TextFrame,
-    default_stylesheet,
     mm_to_pt,
 )
-from .compose import ComposedParagraph, ComposeOptions, Run, compose_paragraph
-from .display import Box, GlyphRun, ImagePlacement, Item
-from .fonts import FontError
+from .compose import compose_paragraph
+from .diagnostics import Severity, story_note
+from .display import Box, ImagePlacement
+from .flow import Block, Flow, Para, PlacedBlock
 from .grid import (
     EM_BOX_ASCENT,
     MAX_THREAD_ROWS,
@@ -47,198 +49,13 @@ from .grid import (
     grid_warnings,
     leading_warnings,
 )
+from .setter import Copyfit, Setter, StoryLayout, builtin_style, compose_lines, options_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Protocol
+    from .setter import FontSource
 
-    from .metrics import FontMetrics
-
-    class FontSource(Protocol):
-        """What story composition needs from the font registry (FontRegistry is one)."""
-
-        def metrics(self, key: str) -> FontMetrics: ...
-
-        def fallbacks(self, key: str) -> list[str]: ...
-
-
-# --------------------------------------------------------------------------- copyfit
-
-
-@dataclass
-class Copyfit:
-    """How a story fits its frames: characters and lines over, or rows left empty."""
-
-    overset_chars: int = 0  # characters that did not fit (超 N 字)
-    overset_lines: int = 0
-    underset_lines: int = 0  # empty rows left in the last frame (缺 N 行)
-
-    @property
-    def status(self) -> str:
-        if self.overset_chars or self.overset_lines:
-            return f"超 {self.overset_chars} 字" if self.overset_chars else f"超 {self.overset_lines} 行"
-        if self.underset_lines:
-            return f"缺 {self.underset_lines} 行"
-        return "正好"
-
-    @property
-    def fits(self) -> bool:
-        return not (self.overset_chars or self.overset_lines)
-
-
-@dataclass
-class StoryLayout:
-    """A story as set: its display items by page, copyfit figure, warnings and jumps."""
-
-    story: str
-    items: dict[int, list[Item]] = field(default_factory=dict)  # page index -> items
-    copyfit: Copyfit = field(default_factory=Copyfit)
-    warnings: list[str] = field(default_factory=list)
-    missing: dict[str, str] = field(default_factory=dict)  # character -> font key lacking it
-    pages: list[int] = field(default_factory=list)  # page indexes the story appears on
-    font_fallbacks: dict[str, str] = field(default_factory=dict)  # font not installed -> font used
-    jumps: list[tuple[int, int]] = field(default_factory=list)  # (from page, to page) indexes
-    loose_lines: int = 0  # lines stretched more than 1/4 em a gap (R23)
-    orphans: int = 0  # paragraphs whose last line is one character that could not be mended (R29)
-
-    def add(self, page: int, item: Item) -> None:
-        self.items.setdefault(page, []).append(item)
-
-
-# --------------------------------------------------------------------------- runs and lines
-
-
-class Setter:
-    """Turns parts into composer runs and composed lines into glyph runs."""
-
-    def __init__(self, issue: Issue, fonts: FontSource, layout: StoryLayout) -> None:
-        self.issue = issue
-        self.fonts = fonts
-        self.layout = layout
-        self._known: dict[str, bool] = {}  # font key -> whether the registry has it
-
-    def style(self, part: StoryPart) -> ParagraphStyle:
-        """The part's paragraph style: its own, else the sheet's body style, else the
-        built-in default of that name or of the part's kind (a sheet may be empty)."""
-        styles = self.issue.styles.paragraph
-        style = styles.get(part.style_name) or styles.get("body")
-        if style is None:
-            style = builtin_style(part.style_name, DEFAULT_PART_STYLE.get(part.kind, "body"))
-        return self.usable(style)
-
-    def usable(self, style: ParagraphStyle) -> ParagraphStyle:
-        """``style`` with a font the registry has: a family name that is not installed
-        is replaced by the font of its role (the built-in style of the same name, else
-        书宋), and noted in ``font_fallbacks``."""
-        font = self.font_key(str(style.font), builtin_style(style.name).font)
-        return style if font == str(style.font) else replace(style, font=font)
-
-    def font_key(self, font: str, fallback: str) -> str:
-        """``font`` when the registry can give its metrics, else ``fallback``."""
-        ok = self._known.get(font)
-        if ok is None:
-            try:
-                self.fonts.metrics(font)
-                ok = True
-            except FontError:
-                ok = False
-            self._known[font] = ok
-        if ok:
-            return font
-        fallback = str(fallback)
-        self.layout.font_fallbacks.setdefault(font, fallback)
-        return fallback
-
-    def runs(self, text: str, style: ParagraphStyle, spans: Sequence[tuple[int, int, str]] = ()) -> list[Run]:
-        """Runs of ``text`` in the style's font, character styles applied, and characters the
-        font lacks taken from its fallbacks (reported when no fallback has them either)."""
-        if not spans:  # the usual paragraph: one style throughout
-            return [Run(t, f, s, self.fonts.metrics(f))
-                    for t, f, s in self._with_fallbacks(text, str(style.font), style.size) if t]
-        pieces: list[tuple[str, str, float]] = []  # (text, font key, size)
-        cuts = sorted({0, len(text), *[p for s, e, _ in spans for p in (s, e) if 0 <= p <= len(text)]})
-        cstyles = self.issue.styles.character
-        for a, b in zip(cuts, cuts[1:]):
-            font, size = str(style.font), style.size
-            for s, e, name in spans:
-                cs = cstyles.get(name)
-                if cs and s <= a and b <= e:
-                    font = self.font_key(str(cs.font), font) if cs.font else font
-                    size = cs.size or size
-            pieces.extend(self._with_fallbacks(text[a:b], font, size))
-        return [Run(t, f, s, self.fonts.metrics(f)) for t, f, s in pieces if t]
-
-    def _with_fallbacks(self, text: str, font: str, size: float) -> list[tuple[str, str, float]]:
-        primary = self.fonts.metrics(font)
-        lacking = primary.missing(text)
-        if not lacking:
-            return [(text, font, size)]
-        chain = self.fonts.fallbacks(font)
-        owner: dict[str, str] = {}
-        for ch in lacking:
-            for fb in chain:
-                if self.fonts.metrics(fb).has_glyph(ch):
-                    owner[ch] = fb
-                    break
-            else:
-                self.layout.missing.setdefault(ch, font)
-        out: list[tuple[str, str, float]] = []
-        for ch in text:
-            f = owner.get(ch, font)
-            if out and out[-1][1] == f:
-                out[-1] = (out[-1][0] + ch, f, size)
-            else:
-                out.append((ch, f, size))
-        return out
-
-    def glyph_runs(self, line, x: float, baseline: float, color, page: int, story: str) -> None:
-        items = self.layout.items.get(page)
-        if items is None:
-            items = self.layout.items[page] = []
-        for seg in line.segments:
-            if seg.text:
-                items.append(GlyphRun(seg.font, seg.size, x, baseline, seg.text, seg.xs, color, True, story))
-
-
-_OPTIONS: dict[tuple, ComposeOptions] = {}
-_BUILTIN: dict[str, ParagraphStyle] = {}
-
-
-def builtin_style(name: str, kind_default: str = "body") -> ParagraphStyle:
-    """The built-in default style ``name`` (model.default_stylesheet), else the one
-    named ``kind_default``, else body: what a part is set in when the issue's sheet has
-    neither its style nor a body style."""
-    if not _BUILTIN:
-        _BUILTIN.update(default_stylesheet().paragraph)
-    return _BUILTIN.get(name) or _BUILTIN.get(kind_default) or _BUILTIN["body"]
-
-
-def _options(style: ParagraphStyle, *, indent: float | None = None, align: Align | None = None) -> ComposeOptions:
-    """The composer options of a style (made once per style: every paragraph asks)."""
-    key = (style.punct, style.kinsoku, style.indent, style.han_latin_space, style.align, indent, align)
-    opts = _OPTIONS.get(key)
-    if opts is None:
-        opts = ComposeOptions.from_style(style)
-        if indent is not None:
-            opts = opts.with_(indent=indent)
-        if align is not None:
-            opts = opts.with_(align=align)
-        if len(_OPTIONS) > 256:
-            _OPTIONS.clear()
-        _OPTIONS[key] = opts
-    return opts
-
-
-def _compose_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, width: float,
-                   text: str | None = None, **kw) -> list:
-    """All lines of a part set at one width; explicit line breaks start new paragraphs."""
-    lines = []
-    for chunk in (text if text is not None else part.text).split("\n"):
-        if not chunk.strip():
-            continue
-        para = compose_paragraph(setter.runs(chunk, style), width, _options(style, **kw))
-        lines.extend(para.lines)
-    return lines
+__all__ = ["Copyfit", "StoryLayout", "cut_thread", "head_rows", "layout_caption", "layout_story", "thread_rows"]
 
 
 # --------------------------------------------------------------------------- the head
@@ -288,12 +105,12 @@ def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, widt
     """Headline lines as an editor breaks them: at the couplet's space when it has one and
     the halves fit, else balanced (the narrowest measure that keeps the line count), never
     a long first line over a stub."""
-    lines = _compose_lines(setter, part, style, width, text=text)
+    lines = compose_lines(setter, part, style, width, text=text)
     if len(lines) <= 1 or "\n" in text:
         return lines
     halves = _couplet_halves(text)
     if 1 < len(halves) <= len(lines):
-        by_half = [_compose_lines(setter, part, style, width, text=h) for h in halves]
+        by_half = [compose_lines(setter, part, style, width, text=h) for h in halves]
         if all(len(ls) == 1 for ls in by_half):
             return [ls[0] for ls in by_half]
     n = len(lines)
@@ -301,7 +118,7 @@ def _headline_lines(setter: Setter, part: StoryPart, style: ParagraphStyle, widt
     best = lines
     while hi - lo > style.size:
         mid = (lo + hi) / 2.0
-        trial = _compose_lines(setter, part, style, mid, text=text)
+        trial = compose_lines(setter, part, style, mid, text=text)
         if len(trial) == n:
             best, hi = trial, mid
         else:
@@ -332,7 +149,7 @@ def _head(setter: Setter, story: Story, width: float, grid: Grid) -> Head | None
         if part.kind in (PartKind.KICKER, PartKind.TITLE, PartKind.SUBTITLE):
             lines = _headline_lines(setter, part, style, width, text)
         else:
-            lines = _compose_lines(setter, part, style, width, text=text)
+            lines = compose_lines(setter, part, style, width, text=text)
         pitch = style.size * (1.0 + style.line_gap)
         height = style.size + pitch * (len(lines) - 1) if lines else 0.0
         blocks.append((height + style.size * style.line_gap,
@@ -386,7 +203,7 @@ def _note_box(setter: Setter, notes: list[StoryPart], width: float, grid: Grid,
         spans = [(s.start, s.end, s.style) for s in part.spans]
         if text.startswith("编者按：") and not spans:
             spans = [(0, 4, "note-label")]
-        para = compose_paragraph(setter.runs(text, style, spans), inner, _options(style))
+        para = compose_paragraph(setter.runs(text, style, spans), inner, options_for(style))
         composed.append((para.lines, style))
     pitch = max(st.size * (1.0 + st.line_gap) for _, st in composed)
     n_lines = sum(len(ls) for ls, _ in composed)
@@ -407,35 +224,11 @@ def _note_box(setter: Setter, notes: list[StoryPart], width: float, grid: Grid,
     return box_h + gap_after, put
 
 
-# --------------------------------------------------------------------------- the body flow
+# --------------------------------------------------------------------------- the body
 
 
-@dataclass
-class _Para:
-    """A body paragraph waiting to be flowed into columns."""
-
-    part: int
-    text: str
-    style: ParagraphStyle
-    runs: list[Run]
-    opts: ComposeOptions
-    keep_rows: int = 0  # rows of space before (subheads)
-
-
-@dataclass
-class _Block:
-    """A body element set as a whole (photo, note, two-line subhead) waiting to be flowed."""
-
-    part: int
-    rows_for: Callable[[float], int]  # column width -> rows
-    place: Callable[[Column, int, int, int], None]  # (column, first row index, rows, page)
-    chars: int
-    space_before: int = 0  # rows left empty before it, unless at the top of a column
-    keep_with_next: int = 0  # rows of following text that must share its column (R30)
-
-
-def _body_elements(setter: Setter, story: Story, grid: Grid) -> list[_Para | _Block]:
-    out: list[_Para | _Block] = []
+def _body_elements(setter: Setter, story: Story, grid: Grid) -> list[Para | Block]:
+    out: list[Para | Block] = []
     for i, part in enumerate(story.parts):
         if part.kind in HEADLINE_KINDS or part.kind == PartKind.NOTE:
             continue
@@ -444,7 +237,7 @@ def _body_elements(setter: Setter, story: Story, grid: Grid) -> list[_Para | _Bl
             if not part.text.strip():
                 continue
             spans = [(s.start, s.end, s.style) for s in part.spans]
-            out.append(_Para(i, part.text, style, setter.runs(part.text, style, spans), _options(style)))
+            out.append(Para(i, part.text, style, setter.runs(part.text, style, spans), options_for(style)))
         elif part.kind == PartKind.SUBHEAD:
             out.append(_subhead_block(setter, i, part, style, grid, story.id))
         elif part.kind == PartKind.PHOTO:
@@ -453,13 +246,13 @@ def _body_elements(setter: Setter, story: Story, grid: Grid) -> list[_Para | _Bl
 
 
 def _subhead_block(setter: Setter, index: int, part: StoryPart, style: ParagraphStyle,
-                   grid: Grid, story_id: str) -> _Block:
+                   grid: Grid, story_id: str) -> Block:
     cache: dict[float, list] = {}
     pitch = style.size * (1.0 + style.line_gap)
 
     def lines_at(width: float) -> list:
         if width not in cache:
-            cache[width] = _compose_lines(setter, part, style, width, indent=0.0)
+            cache[width] = compose_lines(setter, part, style, width, indent=0.0)
         return cache[width]
 
     def rows_for(width: float) -> int:
@@ -475,11 +268,11 @@ def _subhead_block(setter: Setter, index: int, part: StoryPart, style: Paragraph
             setter.glyph_runs(line, col.x, baseline, style.color, page, story_id)
 
     chars = len("".join(part.text.split()))
-    return _Block(index, rows_for, place, chars, space_before=1, keep_with_next=2)
+    return Block(index, rows_for, place, chars, space_before=1, keep_with_next=2)
 
 
 def _photo_block(setter: Setter, index: int, part: StoryPart, style: ParagraphStyle,
-                 grid: Grid, story_id: str) -> _Block:
+                 grid: Grid, story_id: str) -> Block:
     """A photo inside the text: the column's width, 3:2, caption below in its style."""
     cache: dict[float, list] = {}
     pitch = style.size * (1.0 + style.line_gap)
@@ -487,7 +280,7 @@ def _photo_block(setter: Setter, index: int, part: StoryPart, style: ParagraphSt
 
     def caption_lines(width: float) -> list:
         if width not in cache:
-            cache[width] = _compose_lines(setter, part, style, width, text=caption, indent=0.0) if caption else []
+            cache[width] = compose_lines(setter, part, style, width, text=caption, indent=0.0) if caption else []
         return cache[width]
 
     def image_rows(width: float) -> int:
@@ -509,178 +302,7 @@ def _photo_block(setter: Setter, index: int, part: StoryPart, style: ParagraphSt
             setter.glyph_runs(line, col.x, baseline, style.color, page, story_id)
 
     chars = len("".join(caption.split()))
-    return _Block(index, rows_for, place, chars, space_before=0)
-
-
-# --------------------------------------------------------------------------- flowing
-
-
-@dataclass
-class _Cursor:
-    """Where the flow stands: a column and a row in it."""
-
-    col: int = 0  # index into the column list
-    row: int = 0  # index into that column's rows
-
-
-class _Flow:
-    """Places body elements into the rows of a list of columns."""
-
-    def __init__(self, setter: Setter, columns: list[Column], story: Story, limits: dict[int, int]):
-        self.setter = setter
-        self.columns = columns
-        self.story = story
-        self.limits = limits  # column index -> max rows used (balancing)
-        self._limited = [c.rows if limits.get(i) is None else c.rows[:limits[i]] for i, c in enumerate(columns)]
-        # _same_from[i]: the one measure of every row from column i on, when they share one
-        self._same_from: list[float | None] = [None] * len(columns)
-        after: float | None = None
-        for i in range(len(columns) - 1, -1, -1):
-            w = columns[i].uniform
-            after = w if w is not None and (i == len(columns) - 1 or after == w) else None
-            self._same_from[i] = after
-        self.cur = _Cursor()
-        self.used: dict[int, int] = {}  # column -> rows consumed (incl. blanks)
-        self.overset_chars = 0
-        self.overset_lines = 0
-        self.widows = 0
-        self.orphans = 0
-        self.loose_lines = 0
-        # what to draw once the flow is final: (line, row, colour, page) or (block, column, first row, rows)
-        self.placements: list[tuple] = []
-
-    def _rows(self, ci: int) -> list[Row]:
-        return self._limited[ci]
-
-    def _next_free(self) -> Row | None:
-        """Advance the cursor to the next row with room, or None when out of space."""
-        while self.cur.col < len(self.columns):
-            rows = self._rows(self.cur.col)
-            while self.cur.row < len(rows):
-                if rows[self.cur.row].width > 0:
-                    return rows[self.cur.row]
-                self.cur.row += 1
-            self.cur.col += 1
-            self.cur.row = 0
-        return None
-
-    def _at_column_top(self) -> bool:
-        """Is the cursor on the first row of its column that takes text?"""
-        return all(r.width <= 0 for r in self._rows(self.cur.col)[:self.cur.row])
-
-    def _take(self) -> None:
-        self.used[self.cur.col] = self.cur.row + 1
-        self.cur.row += 1
-
-    def _upcoming_widths(self, n: int) -> list[float]:
-        col, row = self.cur.col, self.cur.row
-        rows = self._rows(col)
-        if row + n <= len(rows):  # the usual case: this column has the rows
-            widths = [r.width for r in rows[row:row + n] if r.width > 0]
-            if len(widths) == n:
-                return widths
-        widths = []
-        while col < len(self.columns) and len(widths) < n:
-            rows = self._rows(col)
-            while row < len(rows) and len(widths) < n:
-                if rows[row].width > 0:
-                    widths.append(rows[row].width)
-                row += 1
-            col += 1
-            row = 0
-        return widths
-
-    def paragraph(self, el: _Para) -> None:
-        first = self._next_free()
-        if first is None:
-            self._overset_para(el)
-            return
-        measure: float | tuple[float, ...] | None = self._same_from[self.cur.col]
-        if measure is None:  # runaround or unequal frames ahead: one width per line
-            est = max(4, int(len(el.text) * el.style.size / max(first.width, 1.0)) + 4)
-            widths = self._upcoming_widths(est)
-            fallback = widths[-1] if widths else first.width
-            # one width when the rows ahead agree (cached per paragraph), else one per line
-            measure = widths[0] if widths.count(widths[0]) == len(widths) else (*widths, fallback)
-        para = compose_paragraph(el.runs, measure, el.opts)
-        self.orphans += para.orphan
-        self.loose_lines += sum(1 for ln in para.lines if ln.loose)
-        cur = self.cur
-        rows = self._rows(cur.col)
-        n_rows = len(rows)
-        page = self.columns[cur.col].page
-        lines = para.lines
-        last = len(lines) - 1
-        color = el.style.color
-        r = cur.row
-        if self.columns[cur.col].uniform is not None and r + last < n_rows:
-            # the usual case: the whole paragraph on the next rows of a column without
-            # runaround (so no line of it can be a widow at the column top)
-            self.placements.extend(zip(lines, rows[r:r + last + 1], repeat(color), repeat(page)))
-            cur.row = r + last + 1
-            self.used[cur.col] = cur.row
-            return
-        place = self.placements.append
-        for k, line in enumerate(lines):
-            r = cur.row
-            if r < n_rows and rows[r].width > 0:  # the usual case: the next row of this column
-                row = rows[r]
-            else:
-                row = self._next_free()
-                if row is None:
-                    rest = lines[k:]
-                    self.overset_lines += len(rest)
-                    self.overset_chars += sum(_chars(el.text[ln.start:ln.end]) for ln in rest)
-                    return
-                rows = self._rows(cur.col)
-                n_rows = len(rows)
-                page = self.columns[cur.col].page
-            if k == last and k > 0 and self._at_column_top():
-                self.widows += 1  # R30: a paragraph's last line alone at the top of a column
-            cur.row += 1
-            self.used[cur.col] = cur.row
-            place((line, row, color, page))
-
-    def _overset_para(self, el: _Para) -> None:
-        self.overset_chars += _chars(el.text)
-        self.overset_lines += 1
-
-    def block(self, el: _Block) -> None:
-        while True:
-            if self._next_free() is None:
-                self.overset_chars += el.chars
-                self.overset_lines += 1
-                return
-            col = self.columns[self.cur.col]
-            rows = self._rows(self.cur.col)
-            need = el.rows_for(col.width)
-            start = self.cur.row
-            if start > 0 and el.space_before:
-                start += el.space_before
-            end = start + need
-            fits = end + el.keep_with_next <= len(rows) and all(r.width > 0 for r in rows[start:end])
-            if fits or (self.cur.row == 0 and end <= len(rows)):
-                self.placements.append((el, col, start, need))
-                self.cur.row = end
-                self.used[self.cur.col] = end
-                return
-            if self.cur.row == 0 and end > len(rows):  # taller than a whole column: give up here
-                self.overset_chars += el.chars
-                self.overset_lines += need
-                return
-            self.cur.col += 1
-            self.cur.row = 0
-
-    def run(self, elements: list[_Para | _Block]) -> None:
-        for el in elements:
-            if isinstance(el, _Para):
-                self.paragraph(el)
-            else:
-                self.block(el)
-
-
-def _chars(text: str) -> int:
-    return len("".join(text.split()))
+    return Block(index, rows_for, place, chars, space_before=0)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -711,6 +333,49 @@ def thread_rows(issue: Issue, story: Story, budget: int) -> int:
     return cut_thread(issue.story_frames(story.id), _body_grid(issue), budget)[1]
 
 
+@dataclass
+class _ContinuedHead:
+    """The short repeated headline (续题) over a continuation on another page (R35)."""
+
+    lines: list
+    style: ParagraphStyle
+    rows: int  # grid rows kept free for it at the top of its frame
+
+    @property
+    def pitch(self) -> float:
+        return self.style.size * (1.0 + self.style.line_gap)
+
+
+@dataclass(frozen=True, slots=True)
+class _Jump:
+    """A jump line where the thread changes page (R35): 下转 on the last row of the frame
+    before the change, 上接 on the first row of the frame after it."""
+
+    column: int  # index into the thread's columns
+    row: Row  # the row kept for it
+    page: int  # index of the page it points to
+    outgoing: bool  # 下转 (else 上接)
+
+    @property
+    def text(self) -> str:
+        return f"（下转第{self.page + 1}版）" if self.outgoing else f"（上接第{self.page + 1}版）"
+
+
+@dataclass
+class _Thread:
+    """The frames a story runs through, cut into columns of grid rows."""
+
+    chain: list[tuple[int, TextFrame]]  # (page index, frame), in thread order
+    columns: list[Column] = field(default_factory=list)
+    frame_of: list[int] = field(default_factory=list)  # column index -> index into chain
+    continued: dict[int, _ContinuedHead] = field(default_factory=dict)  # frame index -> its 续题
+    jumps: list[_Jump] = field(default_factory=list)
+
+    def columns_of(self, k: int) -> list[int]:
+        """Indexes of the columns of the ``k``-th frame."""
+        return [i for i, f in enumerate(self.frame_of) if f == k]
+
+
 def layout_story(issue: Issue, story: Story, fonts: FontSource, *,
                  row_budget: int = MAX_THREAD_ROWS) -> StoryLayout:
     """Set one story into its thread of frames; items go to the pages they fall on.
@@ -718,197 +383,259 @@ def layout_story(issue: Issue, story: Story, fonts: FontSource, *,
     ``row_budget``: the grid rows the thread's frames may have together (``layout_issue``
     shares a budget among all the stories of an issue, ``thread_rows``)."""
     layout = StoryLayout(story.id)
-    chain = issue.story_frames(story.id)
     setter = Setter(issue, fonts, layout)
     body_style = issue.styles.paragraph.get("body")
     grid = _body_grid(issue)
-    layout.warnings.extend(leading_warnings(body_style.line_gap if body_style else 0.5))
-    kept, _rows = cut_thread(chain, grid, row_budget)
-    if len(kept) < len(chain):
-        cut = len(chain) - len(kept)
-        layout.warnings.append(f"文本框的网格行数过多，文本框链的后 {cut} 个框未排 | too many grid rows: "
-                               f"the last {cut} frames of the thread are left empty")
-        chain = kept
+    layout.diagnostics.extend(leading_warnings(body_style.line_gap if body_style else 0.5, story.id))
+    chain = _kept_frames(issue, story, grid, row_budget, layout)
     if not chain:
         layout.copyfit.overset_chars = story.text_length()
-        layout.warnings.append("稿件未排入任何文本框")
+        layout.diagnostics.append(story_note("story-unplaced", story.id, "the story is not placed in any frame",
+                                             "稿件未排入任何文本框", Severity.WARNING))
         return layout
 
     first_page, first = chain[0]
-    start_rows: dict[int, float] = {}
+    head, start_rows = _head_across(setter, story, first, grid)
+    thread = _Thread(chain, continued=_continued_heads(setter, story, chain, grid))
+    _cut_columns(issue, thread, grid, start_rows, layout)
+    _reserve_jumps(thread)
+    jump_style = setter.usable(issue.styles.paragraph.get("jump") or body_style or builtin_style("jump"))
+    result = _flow_balanced(thread, _body_elements(setter, story, grid))
+
+    # Drawn in reading order, so that text extraction (pdftotext, copy) follows the story:
+    # the head, then on each page the 续题 and 上接 line, the body, the 下转 line.
+    if head is not None:
+        head.place(column_boxes(first)[0][0], mm_to_pt(first.rect.y), first_page)
+    last_used = max({thread.frame_of[i] for i in result.used} | {0})
+    _draw_continued_heads(setter, story.id, thread, last_used)
+    _draw_jumps(setter, story.id, thread, jump_style, last_used, outgoing=False)
+    for placed in result.placements:
+        if isinstance(placed, PlacedBlock):
+            placed.block.place(placed.column, placed.first, placed.rows, placed.column.page)
+        else:
+            setter.glyph_runs(placed.line, placed.row.x, placed.row.baseline, placed.color, placed.page, story.id)
+    _draw_jumps(setter, story.id, thread, jump_style, last_used, outgoing=True)
+
+    _report(layout, result, thread, last_used)
+    layout.pages = sorted(layout.items)
+    return layout
+
+
+def _kept_frames(issue: Issue, story: Story, grid: Grid, row_budget: int,
+                 layout: StoryLayout) -> list[tuple[int, TextFrame]]:
+    """The story's thread of frames, less those beyond the row budget (noted)."""
+    chain = issue.story_frames(story.id)
+    kept, _rows = cut_thread(chain, grid, row_budget)
+    if len(kept) < len(chain):
+        cut = len(chain) - len(kept)
+        layout.diagnostics.append(story_note(
+            "typeset-thread-cut", story.id, f"too many grid rows: the last {cut} frames of the thread are left empty",
+            f"文本框的网格行数过多，文本框链的后 {cut} 个框未排"))
+    return kept
+
+
+def _head_across(setter: Setter, story: Story, first: TextFrame, grid: Grid) -> tuple[Head | None, dict[int, float]]:
+    """The story's head set across the headline span of its first frame, and where the
+    text starts in the columns under it (column index -> top; none without a head)."""
     boxes = column_boxes(first)
-    span = first.headline_columns or first.columns
-    span = max(1, min(span, first.columns))
-    head_x = boxes[0][0]
-    head_w = boxes[span - 1][0] + boxes[span - 1][1] - head_x
+    span = max(1, min(first.headline_columns or first.columns, first.columns))
+    head_w = boxes[span - 1][0] + boxes[span - 1][1] - boxes[0][0]
     head = _head(setter, story, head_w, grid)
+    start_rows: dict[int, float] = {}
     if head is not None:
         head_top = mm_to_pt(first.rect.y)
         for ci in range(span):
             start_rows[ci] = head_top + head.rows * grid.pitch
+    return head, start_rows
 
-    # Where the thread changes page, the continuation opens under a short repeated
-    # headline (续题, spec R35); its rows are kept free at the top of that frame.
-    cont_heads: dict[int, tuple[list, ParagraphStyle, int]] = {}  # frame index -> (lines, style, rows)
+
+def _continued_heads(setter: Setter, story: Story, chain: list[tuple[int, TextFrame]],
+                     grid: Grid) -> dict[int, _ContinuedHead]:
+    """Where the thread changes page, the continuation opens under a short repeated
+    headline (续题, spec R35): by frame index."""
+    heads: dict[int, _ContinuedHead] = {}
     for k in range(1, len(chain)):
-        if chain[k][0] != chain[k - 1][0] and story.headline:
-            cstyle = _continued_style(setter)
-            fbox = column_boxes(chain[k][1])
-            cwidth = fbox[-1][0] + fbox[-1][1] - fbox[0][0]
-            clines = _compose_lines(setter, StoryPart(PartKind.TITLE, story.headline), cstyle, cwidth,
-                                    text=story.headline, indent=0.0, align=Align.CENTER)
-            cpitch = cstyle.size * (1.0 + cstyle.line_gap)
-            cont_heads[k] = (clines, cstyle, grid.rows_for(cstyle.size + cpitch * (len(clines) - 1)))
+        if chain[k][0] == chain[k - 1][0] or not story.headline:
+            continue
+        style = _continued_style(setter)
+        fbox = column_boxes(chain[k][1])
+        width = fbox[-1][0] + fbox[-1][1] - fbox[0][0]
+        lines = compose_lines(setter, StoryPart(PartKind.TITLE, story.headline), style, width,
+                               text=story.headline, indent=0.0, align=Align.CENTER)
+        pitch = style.size * (1.0 + style.line_gap)
+        heads[k] = _ContinuedHead(lines, style, grid.rows_for(style.size + pitch * (len(lines) - 1)))
+    return heads
 
-    columns: list[Column] = []
-    frame_of_col: list[int] = []
-    for k, (pi, frame) in enumerate(chain):
+
+def _cut_columns(issue: Issue, thread: _Thread, grid: Grid, start_rows: dict[int, float],
+                 layout: StoryLayout) -> None:
+    """The thread's frames cut into columns of grid rows, below the head in the first
+    frame and below the 续题 in a continuation; grid notes (字格) per frame."""
+    for k, (pi, frame) in enumerate(thread.chain):
         starts = start_rows if k == 0 else None
-        if k in cont_heads:
+        continued = thread.continued.get(k)
+        if continued is not None:
             ftop = mm_to_pt(frame.rect.y)
-            starts = {ci: ftop + cont_heads[k][2] * grid.pitch for ci in range(frame.columns)}
+            starts = {ci: ftop + continued.rows * grid.pitch for ci in range(frame.columns)}
         cols = frame_columns(pi, issue.pages[pi], frame, grid, start_rows=starts)
-        columns.extend(cols)
-        frame_of_col.extend([k] * len(cols))
-        for w in grid_warnings(frame, grid):
-            if w not in layout.warnings:
-                layout.warnings.append(w)
+        thread.columns.extend(cols)
+        thread.frame_of.extend([k] * len(cols))
+        for note in grid_warnings(frame, grid, layout.story):
+            if note not in layout.diagnostics:
+                layout.diagnostics.append(note)
 
-    # Reserve rows for jump lines where the thread changes page (R35).
-    jump_style = setter.usable(issue.styles.paragraph.get("jump") or body_style or builtin_style("jump"))
-    reserved: list[tuple[int, Row, str]] = []  # (column index, row, text)
+
+def _reserve_jumps(thread: _Thread) -> None:
+    """Keep rows for jump lines where the thread changes page (R35)."""
+    chain, columns = thread.chain, thread.columns
     for k in range(len(chain) - 1):
         pa, pb = chain[k][0], chain[k + 1][0]
         if pa == pb:
             continue
-        last_col = max(i for i, f in enumerate(frame_of_col) if f == k)
-        first_col = frame_of_col.index(k + 1)
+        last_col = max(thread.columns_of(k))
+        first_col = thread.frame_of.index(k + 1)
         if columns[last_col].rows:
-            reserved.append((last_col, columns[last_col].rows.pop(), f"（下转第{pb + 1}版）"))
+            thread.jumps.append(_Jump(last_col, columns[last_col].rows.pop(), pb, True))
         if columns[first_col].rows:
-            reserved.append((first_col, columns[first_col].rows.pop(0), f"（上接第{pa + 1}版）"))
+            thread.jumps.append(_Jump(first_col, columns[first_col].rows.pop(0), pa, False))
 
-    elements = _body_elements(setter, story, grid)
 
-    def flow(limits: dict[int, int]) -> _Flow:
-        f = _Flow(setter, columns, story, limits)
+def _flow_balanced(thread: _Thread, elements: list[Para | Block]) -> Flow:
+    """The body flowed through the thread, the columns of the frame it ends in balanced
+    (R28) when it ends early: the lowest row limit that fits."""
+    columns = thread.columns
+
+    def flow(limits: dict[int, int]) -> Flow:
+        f = Flow(columns, limits)
         f.run(elements)
         return f
 
     result = flow({})
-    last_frame = frame_of_col[min(result.cur.col, len(columns) - 1)] if result.used else 0
-    # Balance the columns of the frame the story ends in (R28), when it ends early.
-    if result.overset_lines == 0 and result.used:
-        end_cols = [i for i, f in enumerate(frame_of_col) if f == last_frame]
-        used_rows = sum(result.used.get(i, 0) for i in end_cols)
-        capacity = sum(len(columns[i].rows) for i in end_cols)
-        if used_rows < capacity and len(end_cols) > 1:
-            tallest = max(len(columns[i].rows) for i in end_cols)
-            h = math.ceil(used_rows / len(end_cols))
-            # A photo or subhead in the last frame needs its rows in one column: no shorter
-            # limit can fit, so the trials start there (everything before the last frame
-            # flows the same in every trial, so the same blocks land in it).
-            in_end = {id(columns[i]) for i in end_cols}
-            for placed in result.placements:
-                if isinstance(placed[0], _Block) and id(placed[1]) in in_end:
-                    h = max(h, placed[3])
-
-            def fits(trial: _Flow) -> bool:
-                return trial.overset_lines == 0 and trial.overset_chars == 0 and \
-                    all(frame_of_col[i] <= last_frame for i in trial.used)
-
-            # The lowest limit that fits, as a row-by-row search finds it, in fewer trials:
-            # a trial that leaves L lines over needs at least L more usable rows, so the
-            # next trial is the first limit that adds them (a column whose lower rows a
-            # picture takes gains nothing from a higher limit); from a limit that fits, the
-            # limits below it are tried until one does not.
-            tried: dict[int, _Flow] = {}
-
-            def attempt(limit: int) -> _Flow:
-                if limit not in tried:
-                    tried[limit] = flow({i: limit for i in end_cols})
-                return tried[limit]
-
-            lowest = h
-            while h < tallest:
-                trial = attempt(h)
-                if fits(trial):
-                    while h > lowest:
-                        lower = attempt(h - 1)
-                        if not fits(lower):
-                            break
-                        h, trial = h - 1, lower
-                    result = trial
-                    break
-                step, gained = 1, 0
-                while h + step < tallest:
-                    gained += sum(1 for i in end_cols if h + step - 1 < len(columns[i].rows)
-                                  and columns[i].rows[h + step - 1].width > 0)
-                    if gained >= trial.overset_lines:
-                        break
-                    step += 1
-                h += step
-
-    # Drawn in reading order, so that text extraction (pdftotext, copy) follows the story:
-    # the head, then on each page the 上接 line, the body, the 下转 line.
-    if head is not None:
-        head.place(head_x, mm_to_pt(first.rect.y), first_page)
-    used_frames = {frame_of_col[i] for i in result.used} | {0}
-    last_used = max(used_frames)
-
-    def jump_lines(outgoing: bool) -> None:
-        for ci, row, text in reserved:
-            k = frame_of_col[ci]
-            is_out = text.startswith("（下转")
-            if is_out != outgoing or not (k < last_used if is_out else k <= last_used):
-                continue
-            align = Align.RIGHT if is_out else Align.LEFT
-            para = compose_paragraph(setter.runs(text, jump_style), columns[ci].width,
-                                     _options(jump_style, indent=0.0, align=align))
-            for line in para.lines[:1]:
-                setter.glyph_runs(line, columns[ci].x, row.baseline, jump_style.color, columns[ci].page, story.id)
-            if is_out:
-                layout.jumps.append((chain[k][0], chain[k + 1][0]))
-
-    for k, (clines, cstyle, _rows) in cont_heads.items():
-        if k <= last_used:
-            pi, frame = chain[k]
-            x0 = column_boxes(frame)[0][0]
-            cpitch = cstyle.size * (1.0 + cstyle.line_gap)
-            for j, line in enumerate(clines):
-                baseline = mm_to_pt(frame.rect.y) + j * cpitch + EM_BOX_ASCENT * cstyle.size
-                setter.glyph_runs(line, x0, baseline, cstyle.color, pi, story.id)
-    jump_lines(outgoing=False)
+    if result.overset_lines or not result.used:
+        return result
+    last_frame = thread.frame_of[min(result.cur.col, len(columns) - 1)]
+    end_cols = thread.columns_of(last_frame)
+    used_rows = sum(result.used.get(i, 0) for i in end_cols)
+    if used_rows >= sum(len(columns[i].rows) for i in end_cols) or len(end_cols) <= 1:
+        return result
+    # A photo or subhead in the last frame needs its rows in one column: no shorter
+    # limit can fit, so the trials start there (everything before the last frame
+    # flows the same in every trial, so the same blocks land in it).
+    lowest = math.ceil(used_rows / len(end_cols))
+    in_end = {id(columns[i]) for i in end_cols}
     for placed in result.placements:
-        if isinstance(placed[0], _Block):
-            block, col, start, need = placed
-            block.place(col, start, need, col.page)
-        else:
-            line, row, color, page = placed
-            setter.glyph_runs(line, row.x, row.baseline, color, page, story.id)
-    jump_lines(outgoing=True)
+        if isinstance(placed, PlacedBlock) and id(placed.column) in in_end:
+            lowest = max(lowest, placed.rows)
+    tried: dict[int, Flow] = {}
 
+    def attempt(limit: int) -> Flow:
+        if limit not in tried:
+            tried[limit] = flow({i: limit for i in end_cols})
+        return tried[limit]
+
+    def fits(trial: Flow) -> bool:
+        return trial.overset_lines == 0 and trial.overset_chars == 0 and \
+            all(thread.frame_of[i] <= last_frame for i in trial.used)
+
+    def usable(row: int) -> int:
+        """Columns of the last frame whose row ``row`` takes text."""
+        return sum(1 for i in end_cols if row < len(columns[i].rows) and columns[i].rows[row].width > 0)
+
+    tallest = max(len(columns[i].rows) for i in end_cols)
+    return _lowest_fit(attempt, fits, usable, lowest, tallest) or result
+
+
+def _lowest_fit(attempt: Callable[[int], Flow], fits: Callable[[Flow], bool], usable: Callable[[int], int],
+                lowest: int, tallest: int) -> Flow | None:
+    """The flow at the lowest row limit from ``lowest`` up (below ``tallest``) that fits,
+    as a row-by-row search finds it, in fewer trials: a trial that leaves L lines over
+    needs at least L more usable rows, so the next trial is the first limit that adds
+    them (a column whose lower rows a picture takes gains nothing from a higher limit);
+    from a limit that fits, the limits below it are tried until one does not."""
+    h = lowest
+    while h < tallest:
+        trial = attempt(h)
+        if fits(trial):
+            while h > lowest:
+                lower = attempt(h - 1)
+                if not fits(lower):
+                    break
+                h, trial = h - 1, lower
+            return trial
+        step, gained = 1, 0
+        while h + step < tallest:
+            gained += usable(h + step - 1)
+            if gained >= trial.overset_lines:
+                break
+            step += 1
+        h += step
+    return None
+
+
+def _draw_continued_heads(setter: Setter, story_id: str, thread: _Thread, last_used: int) -> None:
+    for k, continued in thread.continued.items():
+        if k <= last_used:
+            pi, frame = thread.chain[k]
+            x0 = column_boxes(frame)[0][0]
+            style = continued.style
+            for j, line in enumerate(continued.lines):
+                baseline = mm_to_pt(frame.rect.y) + j * continued.pitch + EM_BOX_ASCENT * style.size
+                setter.glyph_runs(line, x0, baseline, style.color, pi, story_id)
+
+
+def _draw_jumps(setter: Setter, story_id: str, thread: _Thread, style: ParagraphStyle, last_used: int, *,
+                outgoing: bool) -> None:
+    """The 下转 (``outgoing``) or 上接 lines of the frames the story reaches."""
+    for jump in thread.jumps:
+        k = thread.frame_of[jump.column]
+        if jump.outgoing != outgoing or not (k < last_used if outgoing else k <= last_used):
+            continue
+        col = thread.columns[jump.column]
+        align = Align.RIGHT if outgoing else Align.LEFT
+        para = compose_paragraph(setter.runs(jump.text, style), col.width,
+                                 options_for(style, indent=0.0, align=align))
+        for line in para.lines[:1]:
+            setter.glyph_runs(line, col.x, jump.row.baseline, style.color, col.page, story_id)
+        if outgoing:
+            setter.layout.jumps.append((thread.chain[k][0], thread.chain[k + 1][0]))
+
+
+def _report(layout: StoryLayout, result: Flow, thread: _Thread, last_used: int) -> None:
+    """The flow's figures into the layout: copyfit, 松行, 孤字 and 寡行."""
+    sid = layout.story
     layout.loose_lines, layout.orphans = result.loose_lines, result.orphans
+    if result.loose_lines:
+        layout.diagnostics.append(story_note("typeset-loose-lines", sid, f"{result.loose_lines} loose lines",
+                                             f"{result.loose_lines} 处松行"))
+    if result.orphans:
+        layout.diagnostics.append(story_note("typeset-orphans", sid,
+                                             f"{result.orphans} 孤字 (single-character last lines)",
+                                             f"{result.orphans} 处孤字"))
     if result.widows:
-        layout.warnings.append(f"{result.widows} 处段末行落在栏首（寡行），可删字或加字调整")
+        layout.diagnostics.append(story_note(
+            "typeset-widows", sid, f"{result.widows} widows (a paragraph's last line alone at the top of a column): "
+            "cut or add a few characters", f"{result.widows} 处段末行落在栏首（寡行），可删字或加字调整"))
     layout.copyfit.overset_chars = result.overset_chars
     layout.copyfit.overset_lines = result.overset_lines
     if result.overset_lines == 0:
-        # 缺 N 行: the rows left in the frame the story ends in and in every frame after it
-        # in the thread, with the rows kept there for 续题 and jump lines, which stay empty
-        # when the story does not get that far
-        under = sum(
-            len(columns[i].rows) - result.used.get(i, 0) if columns[i].uniform is not None
-            else sum(1 for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
-            for i, f in enumerate(frame_of_col) if f >= last_used)
-        for ci, _row, text in reserved:
-            k = frame_of_col[ci]
-            if k > last_used or (k == last_used and text.startswith("（下转")):
-                under += 1
-        under += sum(rows for k, (_, _, rows) in cont_heads.items() if k > last_used)
-        layout.copyfit.underset_lines = under
-    layout.pages = sorted(layout.items)
-    return layout
+        layout.copyfit.underset_lines = _underset_rows(result, thread, last_used)
+
+
+def _underset_rows(result: Flow, thread: _Thread, last_used: int) -> int:
+    """缺 N 行: the rows left in the frame the story ends in and in every frame after it
+    in the thread, with the rows kept there for 续题 and jump lines, which stay empty
+    when the story does not get that far."""
+    columns = thread.columns
+    under = sum(
+        len(columns[i].rows) - result.used.get(i, 0) if columns[i].uniform is not None
+        else sum(1 for r in columns[i].rows[result.used.get(i, 0):] if r.width > 0)
+        for i, f in enumerate(thread.frame_of) if f >= last_used)
+    for jump in thread.jumps:
+        k = thread.frame_of[jump.column]
+        if k > last_used or (k == last_used and jump.outgoing):
+            under += 1
+    under += sum(c.rows for k, c in thread.continued.items() if k > last_used)
+    return under
 
 
 def layout_caption(issue: Issue, frame_id: str, page: int, x: float, width: float, bottom: float,
@@ -923,7 +650,7 @@ def layout_caption(issue: Issue, frame_id: str, page: int, x: float, width: floa
         if not text.strip():
             continue
         style = setter.style(part)
-        lines.append((_compose_lines(setter, part, style, width, text=text, indent=0.0), style))
+        lines.append((compose_lines(setter, part, style, width, text=text, indent=0.0), style))
     flat = [(ln, st) for group, st in lines for ln in group]
     if not flat:
         return layout, 0.0
