@@ -84,7 +84,8 @@ def test_every_recovery_file_is_offered_at_start_up(app, sample, fake_dialogs, t
         items = fake_dialogs.calls[0][1][0]
         assert len(items) == 2 and items[1][0] == "sample.xjb" and items[1][2] == str(sample)
         names = {name for name, _when, _where in items}
-        assert names == {"sample.xjb", f"{load_issue(untitled_rec).paper}第{load_issue(untitled_rec).number}期（未命名）"}
+        untitled = load_issue(untitled_rec)
+        assert names == {"sample.xjb", f"{untitled.paper}第{untitled.number}期（未命名）"}
         assert all("年" in when for _name, when, _where in items)
         assert again.doc.path == sample
         assert again.doc.issue.stories["s3"].headline == "保存过的期刊又改了"

@@ -30,7 +30,7 @@ def test_open_shows_pages_in_scene_and_stories_with_copyfit(window, sample, fake
     rows = {sid: (headline, status, pages) for sid, headline, status, pages in window.stories_panel.rows()}
     assert set(rows) == {sid for sid in issue.stories if not sid.startswith("_")}
     for sid, (headline, status, pages) in rows.items():
-        lay = ts.layout.stories[sid]
+        lay = ts.stories[sid]
         assert status == lay.copyfit.status
         assert pages == "、".join(str(p + 1) for p in lay.pages)
     assert rows["s1"][0] == "新泾邻里食堂正式开张"
@@ -175,10 +175,12 @@ def test_closing_with_unsaved_changes_asks(window, sample, fake_dialogs):
 def test_move_frame_and_pages_are_undoable(window, sample):
     window.open_path(sample)
     loaded = copy.deepcopy(window.doc.issue)
-    runs_before = [it for it in window.doc.typeset.pages[0].items if isinstance(it, DisplayGlyphRun) and it.story == "s2"]
+    runs_before = [it for it in window.doc.typeset.pages[0].items
+                   if isinstance(it, DisplayGlyphRun) and it.story == "s2"]
     window._frame_edited(0, "f2", Rect(171.0, 93.0, 85.0, 102.0), Rect(171.0, 100.0, 85.0, 80.0))
     assert window.doc.issue.pages[0].frame("f2").rect == Rect(171.0, 100.0, 85.0, 80.0)
-    runs_after = [it for it in window.doc.typeset.pages[0].items if isinstance(it, DisplayGlyphRun) and it.story == "s2"]
+    runs_after = [it for it in window.doc.typeset.pages[0].items
+                  if isinstance(it, DisplayGlyphRun) and it.story == "s2"]
     assert runs_after[0].y != runs_before[0].y
     window.add_page()
     assert len(window.doc.issue.pages) == 3 and len(window.canvas.items_) == 3
@@ -237,7 +239,7 @@ def test_new_issue_from_layout(window, fake_dialogs):
     assert len(issue.pages) == 4 and issue.number == 12 and issue.layout == "社区晨报-四开"
     assert len(window.canvas.items_) == 4
     assert all(not sid.startswith("_") for sid, *_ in window.stories_panel.rows())
-    assert window.doc.typeset.layout.stories  # the furniture was typeset…
+    assert window.doc.typeset.stories  # the furniture was typeset…
     assert window.windowTitle().startswith("未命名 — ")
     window.add_page()
     assert len(window.doc.issue.pages) == 5

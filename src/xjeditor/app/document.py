@@ -15,15 +15,32 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fileformat import load_issue_with_hash, save_issue
+from ..fileformat.schema import FRAME_MARGIN_MM
 from ..layouts import LayoutError, add_page, load_layout
-from ..model import Frame, ImageAsset, Issue, Page, PageKind, Rect, RuleFrame, Story, StoryPart, TextFrame
-from ..render.export import Typeset, typeset_issue
+from ..model import (
+    Frame,
+    ImageAsset,
+    ImageFrame,
+    Issue,
+    Page,
+    PageKind,
+    Rect,
+    RuleFrame,
+    Story,
+    StoryPart,
+    TextFrame,
+    pt_to_mm,
+)
+from ..pipeline import DisplayDocument, typeset_issue
+from ..typeset.display import ImagePlacement
+from ..typeset.layout import image_size_px
 
 # What a change touched, so listeners can refresh only what they show.
 CHANGE_ALL = "all"  # a new issue, or a whole reload
 CHANGE_STORY = "story"
 CHANGE_FRAME = "frame"
 CHANGE_PAGES = "pages"
+NATIVE_PPI = 300.0  # the typesetter shows a picture at scale 1.0 with this many pixels per inch
 
 Listener = Callable[[str], None]
 
@@ -62,7 +79,7 @@ class Document:
         self.issue = issue
         self.path: Path | None = Path(path) if path is not None else None
         self.file_hash = file_hash  # of the file as we last read or wrote it
-        self._typeset: Typeset | None = None
+        self._typeset: DisplayDocument | None = None
         self._listeners: list[Listener] = []
 
     # ---- files --------------------------------------------------------------------
@@ -95,7 +112,7 @@ class Document:
 
     # ---- typesetting ---------------------------------------------------------------
     @property
-    def typeset(self) -> Typeset:
+    def typeset(self) -> DisplayDocument:
         """The issue typeset with its furniture; computed once per change."""
         if self._typeset is None:
             try:
@@ -147,6 +164,70 @@ class Document:
         else:
             f.rect = Rect(rect.x, rect.y, rect.w, rect.h)
         self.changed(CHANGE_FRAME)
+
+    # ---- rules the editor asks about (plain model questions, no Qt) ---------------------
+    def within_reach(self, page_index: int, rect: Rect) -> Rect:
+        """``rect`` (mm) moved, and cut if need be, so that it reaches no further beyond its
+        page than an issue file allows (``FRAME_MARGIN_MM``): an issue can always be saved."""
+        p, m = self.issue.pages[page_index], FRAME_MARGIN_MM
+        w, h = min(rect.w, p.width + 2 * m), min(rect.h, p.height + 2 * m)
+        x = min(max(rect.x, -m), p.width + m - w)
+        y = min(max(rect.y, -m), p.height + m - h)
+        return rect if (x, y, w, h) == (rect.x, rect.y, rect.w, rect.h) else Rect(x, y, w, h)
+
+    def rule_ends_within_reach(self, page_index: int, ends) -> tuple[float, float, float, float]:
+        """A rule's ends (x1, y1, x2, y2 in mm), each kept as far off the page as a file allows."""
+        x1, y1, x2, y2 = (float(v) for v in ends)
+        p, m = self.issue.pages[page_index], FRAME_MARGIN_MM
+        x1, x2 = (min(max(v, -m), p.width + m) for v in (x1, x2))
+        y1, y2 = (min(max(v, -m), p.height + m) for v in (y1, y2))
+        return x1, y1, x2, y2
+
+    def is_continuation(self, frame_id: str) -> bool:
+        """True when some text frame's thread continues in ``frame_id``."""
+        return any(isinstance(g, TextFrame) and g.next == frame_id
+                   for p in self.issue.pages for g in p.frames)
+
+    def thread_problem(self, src_page: int, src_id: str, dst_page: int, dst_id: str) -> str:
+        """Why the text of ``src`` may not continue in ``dst`` (in Chinese), "" when it may."""
+        issue = self.issue
+        src = issue.pages[src_page].frame(src_id)
+        dst = issue.pages[dst_page].frame(dst_id)
+        if not isinstance(src, TextFrame) or not isinstance(dst, TextFrame):
+            return "只能串接文字框"
+        if src.id == dst.id:
+            return "不能串接到自身"
+        if dst.story:
+            return f"目标框已排入稿件“{dst.story}”，请先移走"
+        if any(isinstance(g, TextFrame) and g.next == dst.id and g.id != src.id
+               for p in issue.pages for g in p.frames):
+            return "目标框已是其他框的后续框"
+        if any(f.id == src.id for _, f in issue.thread(dst)):
+            return "串接会形成循环"
+        return ""
+
+    def manual_placement(self, page_index: int, frame_id: str) -> dict:
+        """Scale and offsets in MANUAL mode that show what an image frame shows now under
+        FILL/FIT (read from the display list; the scale is the typesetter's: 1.0 = the
+        image's pixels at 300 ppi). Empty when the frame shows no picture."""
+        f = self.issue.pages[page_index].frame(frame_id)
+        if not isinstance(f, ImageFrame) or not f.image or f.image not in self.issue.images:
+            return {}
+        try:
+            ts = self.typeset
+        except TypesetFailed:
+            return {}
+        items = ts.pages[page_index].items if page_index < len(ts.pages) else []
+        shown = next((it for it in items if isinstance(it, ImagePlacement) and it.frame == f.id and it.image), None)
+        if shown is None:
+            return {}
+        attrs: dict = {"offset_x": round(pt_to_mm(shown.ix - shown.clip[0]), 3),
+                       "offset_y": round(pt_to_mm(shown.iy - shown.clip[1]), 3)}
+        size = image_size_px(self.issue.images[f.image].data)
+        if size is not None and size[0] > 0:
+            native_mm = size[0] / NATIVE_PPI * 25.4
+            attrs["scale"] = round(pt_to_mm(shown.iw) / native_mm, 6)
+        return attrs
 
     def insert_frame(self, page_index: int, index: int, frame: Frame,
                      links: list[PageLink] = ()) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import PartKind, Story
-from ..render.export import Typeset
+from ..pipeline import DisplayDocument
 from ..render.qt import QtPageRenderer
 from .storyform import BODY_KINDS, PHOTO_MARK, SUBHEAD_MARK, StoryForm, form_from_story
 
@@ -36,10 +36,10 @@ UNDERSET = QColor(30, 90, 190)
 FITS = QColor(20, 130, 50)
 
 
-def story_rows(ts: Typeset) -> list[tuple[str, str, str, str]]:
+def story_rows(ts: DisplayDocument) -> list[tuple[str, str, str, str]]:
     """(id, headline, copyfit status, pages) of every story, layout furniture left out."""
     rows = []
-    for sid, lay in ts.layout.stories.items():
+    for sid, lay in ts.stories.items():
         if sid.startswith("_"):
             continue
         story = ts.issue.stories.get(sid)
@@ -105,7 +105,7 @@ class PagesPanel(QListWidget):
         if src >= 0 and dst >= 0 and src != dst:
             self.pageMoveRequested.emit(src, dst)
 
-    def set_pages(self, ts: Typeset, renderer: QtPageRenderer) -> None:
+    def set_pages(self, ts: DisplayDocument, renderer: QtPageRenderer) -> None:
         self._updating = True
         current = max(self.currentRow(), 0)
         self.clear()
@@ -169,7 +169,7 @@ class StoriesPanel(QTreeWidget):
         self.currentItemChanged.connect(self._current_changed)
         self._updating = False
 
-    def set_stories(self, ts: Typeset) -> None:
+    def set_stories(self, ts: DisplayDocument) -> None:
         self._updating = True
         current = self.current_story()
         self.clear()
