@@ -4,9 +4,12 @@ import os
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Prepared images, compiled templates and deflated streams go to a folder of this test
+# Prepared images go to a folder of this test
 # run, never to the user's cache (child processes of CLI tests inherit it).
 os.environ.setdefault("XJEDITOR_CACHE_DIR", tempfile.mkdtemp(prefix="xjeditor-test-cache-"))
+# PDFs state this date (2021-01-15 00:00 UTC) instead of the time of the export, so that
+# exports of the same issue are byte-identical (tests/test_reproducible.py checks both).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1610668800")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 

@@ -290,7 +290,8 @@ def _pipeline(data: bytes, out: Path) -> str:
     """Load, typeset, preflight and write the PDF in this process: 'refused' or 'pdf'."""
     from xjeditor.fileformat import IssueFileError, issue_from_bytes
     from xjeditor.preflight import run_preflight
-    from xjeditor.render.export import export_pdf, typeset_issue
+    from xjeditor.pipeline import typeset_issue
+    from xjeditor.render.export import write_pdf
 
     try:
         issue = issue_from_bytes(data)
@@ -300,7 +301,7 @@ def _pipeline(data: bytes, out: Path) -> str:
         return "refused"
     ts = typeset_issue(issue)
     run_preflight(issue, ts)
-    export_pdf(issue, out, typeset=ts)
+    write_pdf(ts, out)
     return "pdf"
 
 

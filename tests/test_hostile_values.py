@@ -18,7 +18,7 @@ import pytest
 
 from xjeditor.cli import main
 from xjeditor.fileformat import InvalidJsonError, SchemaError, UnsavableIssueError, issue_from_bytes, issue_to_bytes
-from xjeditor.model import FitMode, ImageFrame, Issue, Page, Rect, TextFrame
+from xjeditor.model import FitMode, ImageFrame, Issue, Rect, TextFrame
 from xjeditor.typeset.display import GlyphRun, ImagePlacement
 from xjeditor.typeset.fonts import default_registry
 from xjeditor.typeset.grid import MAX_FRAME_ROWS, MAX_THREAD_ROWS, Grid, column_boxes, frame_columns
@@ -196,7 +196,10 @@ def test_every_number_is_bounded(dotted, bounds):
         _set(good, dotted, value)
         issue_from_bytes(_package(good, images))  # the bound itself is allowed
         bad = copy.deepcopy(record)
-        past = value + (1 if value == hi else -1) if integer else math.nextafter(value, math.inf if value == hi else -math.inf)
+        if integer:
+            past = value + (1 if value == hi else -1)
+        else:
+            past = math.nextafter(value, math.inf if value == hi else -math.inf)
         json_path = _set(bad, dotted, past)
         with pytest.raises(SchemaError) as info:
             issue_from_bytes(_package(bad, images))
@@ -268,10 +271,11 @@ def test_a_font_family_that_is_not_installed_falls_back_to_the_roles_font():
     fonts = {item.font for page in layout.pages for item in page.items if isinstance(item, GlyphRun)}
     assert fonts and not fonts & {"No Such Family", "Another Missing Font", "Missing Hei"}
     assert {"song", "biaosong"} <= fonts  # body -> 书宋, title -> 标宋
-    text = "\n".join(layout.warnings)
+    assert {d.code for d in layout.diagnostics} == {"font-not-installed"}
+    text = "\n".join(d.text() for d in layout.diagnostics)
     for name in ("No Such Family", "Another Missing Font"):
         assert f"'{name}'" in text and "未安装" in text
-    assert len(layout.warnings) == len(set(layout.warnings))
+    assert len(layout.diagnostics) == len(set(layout.diagnostics))
 
 
 def test_an_issue_without_paragraph_styles_is_set_in_the_built_in_ones():
@@ -363,7 +367,8 @@ def test_a_thread_of_the_largest_frames_the_schema_allows_is_set_in_bounded_time
     issue = issue_from_bytes(path.read_bytes())
     issue.layout = ""
     layout = layout_issue(issue, default_registry())
-    assert any("too many grid rows" in w for w in layout.stories[story].warnings)
+    assert any(d.code == "typeset-thread-cut" and "too many grid rows" in d.en
+               for d in layout.stories[story].diagnostics)
     frame = next(f for f in issue.pages[0].frames if f.id == "chain0")
     columns = frame_columns(0, issue.pages[0], frame, Grid.for_body(2.0, 0.0))
     assert 0 < sum(len(c.rows) for c in columns) <= MAX_FRAME_ROWS < MAX_THREAD_ROWS

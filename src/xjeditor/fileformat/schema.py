@@ -286,7 +286,8 @@ def issue_to_record(issue: Issue) -> dict[str, Any]:
             "paper": issue.paper,
             "number": issue.number,
             "total_number": issue.total_number,
-            "date": date.isoformat() if isinstance(date, _dt.date) and not isinstance(date, _dt.datetime) else repr(date),
+            "date": (date.isoformat() if isinstance(date, _dt.date) and not isinstance(date, _dt.datetime)
+                     else repr(date)),
             "sponsor": issue.sponsor,
             "registration": issue.registration,
             "address": issue.address,
@@ -589,7 +590,8 @@ def validate_record(record: Any) -> None:
             raise ValueError
         _dt.date.fromisoformat(date or "")
     except ValueError:
-        _fail("$.issue.date", f"expected a date as YYYY-MM-DD (got {date!r})", f"应为 YYYY-MM-DD 格式的日期（实际为 {date!r}）")
+        _fail("$.issue.date", f"expected a date as YYYY-MM-DD (got {date!r})",
+              f"应为 YYYY-MM-DD 格式的日期（实际为 {date!r}）")
     roles: dict[str, str] = {}
     for i, entry in enumerate(_list(meta["editors"], "$.issue.editors")):
         p = f"$.issue.editors[{i}]"

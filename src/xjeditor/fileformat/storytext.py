@@ -170,7 +170,8 @@ def _split_attributes(line_no: int, rest: str) -> tuple[dict[str, str], str]:
         return {}, rest
     close = rest.find("]")
     if close < 0:
-        raise StoryTextError(line_no, "attribute block '[' has no closing ']' (write '[] [' for text starting with '[')")
+        raise StoryTextError(line_no,
+                             "attribute block '[' has no closing ']' (write '[] [' for text starting with '[')")
     attrs: dict[str, str] = {}
     for item in rest[1:close].split(";"):
         item = item.strip()

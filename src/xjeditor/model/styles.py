@@ -107,7 +107,8 @@ def default_stylesheet() -> StyleSheet:
     P = ParagraphStyle
     for style in (
         P("body", "正文", FontRole.SONG, 9.0, indent=2.0),
-        P("title-lead", "主题（头条）", FontRole.BIAOSONG, 36.0, line_gap=0.15, align=Align.CENTER, punct=PunctStyle.GB),
+        P("title-lead", "主题（头条）", FontRole.BIAOSONG, 36.0, line_gap=0.15, align=Align.CENTER,
+          punct=PunctStyle.GB),
         P("title", "主题", FontRole.BIAOSONG, 22.0, line_gap=0.2, align=Align.CENTER, punct=PunctStyle.GB),
         P("kicker", "引题", FontRole.KAI, 14.0, line_gap=0.3, align=Align.CENTER, punct=PunctStyle.GB),
         P("subtitle", "副题", FontRole.KAI, 14.0, line_gap=0.3, align=Align.CENTER, punct=PunctStyle.GB),

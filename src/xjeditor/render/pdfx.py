@@ -1,6 +1,6 @@
 """PDF/X-1a:2003 document-level parts (spec R43), written into reportlab's document.
 
-- the document information dictionary: Title, Creator, Producer, fixed dates, Trapped,
+- the document information dictionary: Title, Creator, Producer, dates, Trapped,
   GTS_PDFXVersion and GTS_PDFXConformance (``install_info``);
 - the XMP metadata stream with the same facts (``install_info``): dc:title, xmp dates,
   pdf:Producer, pdf:Trapped, pdfx:GTS_PDFXVersion and pdfxid:GTS_PDFXVersion;
@@ -8,14 +8,17 @@
 
 The bundled output profile (``resources/icc/``) characterises coldset printing on
 newsprint (ANSI CGATS/SNAP TR 002, registered with the ICC as "CGATS TR 002");
-``default_output_intent`` loads it. Dates come from reportlab's document time stamp,
-which is fixed in invariant mode (or taken from SOURCE_DATE_EPOCH), so the Info
-dictionary and the XMP agree and exports stay byte-identical.
+``default_output_intent`` loads it. The Info dictionary and the XMP state the same date:
+the time of the export, or SOURCE_DATE_EPOCH when that is set (``document_time``), so that
+the same issue then gives the same bytes (the document ID is a digest of the content and
+that date).
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +85,36 @@ def default_output_intent() -> OutputIntent | None:
 # ------------------------------------------------------------------ the Info dictionary
 
 
+# SOURCE_DATE_EPOCH values a PDF date can state (years 1970 to 9999)
+_LAST_EPOCH = 253402300799
+
+
+@dataclass(frozen=True)
+class DocumentTime:
+    """When the document was made, in the fields reportlab's ``PDFDate`` reads: the local
+    date and time (``YMDhms``) and its offset from UTC in hours and minutes."""
+
+    t: int
+    YMDhms: tuple[int, int, int, int, int, int]
+    dhh: int = 0
+    dmm: int = 0
+
+
+def document_time() -> DocumentTime:
+    """The time the PDF states: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when it is set
+    to such a number, for reproducible output; otherwise now, in local time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isascii() and epoch.isdigit() and int(epoch) <= _LAST_EPOCH:
+        t = int(epoch)
+        return DocumentTime(t, tuple(time.gmtime(t))[:6])
+    t = int(time.time())
+    local = time.localtime(t)
+    offset = local.tm_gmtoff // 60  # minutes east of UTC
+    hours, minutes = divmod(abs(offset), 60)
+    sign = -1 if offset < 0 else 1
+    return DocumentTime(t, tuple(local)[:6], sign * hours, minutes)
+
+
 class PdfxInfo(pdfdoc.PDFInfo):
     """The Info dictionary: only what PDF/X asks for, no reportlab placeholders."""
 
@@ -119,7 +152,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def xmp_date(ts: pdfdoc.TimeStamp) -> str:
+def xmp_date(ts: DocumentTime) -> str:
     """The time stamp as an XMP date (ISO 8601 with the offset the Info dates carry)."""
     y, mo, d, h, mi, s = ts.YMDhms
     sign = "-" if ts.dhh < 0 else "+"
@@ -180,7 +213,11 @@ class _MetadataStream(pdfdoc.PDFStream):
 
 
 def install_info(doc: pdfdoc.PDFDocument, title: str, *, pdfx: bool) -> None:
-    """The Info dictionary and, for PDF/X, the XMP metadata in the catalog."""
+    """The Info dictionary and, for PDF/X, the XMP metadata in the catalog, both dated
+    ``document_time()``; the date also goes into the digest the document ID is made from."""
+    stamp = document_time()
+    doc._timeStamp = stamp
+    doc.updateSignature(f"{stamp.t}")
     doc.info = PdfxInfo(title, pdfx=pdfx)
     if pdfx:
         doc.Catalog.Metadata = doc.Reference(_MetadataStream(title, pdfx=pdfx), "XJ.Metadata")
