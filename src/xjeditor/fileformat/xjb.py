@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..model import Issue
 from ..paths import replace_file
-from . import schema
+from . import schema, torecord
 from .errors import (
     DamagedArchiveError,
     FileAccessError,
@@ -87,9 +87,9 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 def issue_record(issue: Issue) -> dict[str, Any]:
     """The validated JSON record of ``issue``; raises :class:`UnsavableIssueError`."""
     try:
-        record = schema.issue_to_record(issue)
+        record = torecord.issue_to_record(issue)
         schema.validate_record(record)
-    except schema.ModelMismatch as exc:
+    except torecord.ModelMismatch as exc:
         raise UnsavableIssueError(exc.json_path, exc.detail, exc.detail_zh) from None
     except SchemaError as exc:
         raise UnsavableIssueError(exc.json_path, exc.detail, exc.detail_zh) from None
