@@ -19,7 +19,7 @@ import pdfplumber
 import pikepdf
 import pypdf
 import pytest
-from conftest import needs_tool
+from render_fonts import needs_tool
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -225,7 +225,7 @@ def test_positions_hold_for_any_advances(cjk_fonts, size, steps, x):
 
 
 def test_a_collection_face_by_path_and_index(tmp_path):
-    from conftest import make_font
+    from render_fonts import make_font
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.ttCollection import TTCollection
 
@@ -572,7 +572,7 @@ def test_render_pdf_writes_a_path_or_a_file_object(resolver, tmp_path, sample_pd
 
 
 def test_an_unembeddable_font_stops_the_export(tmp_path):
-    from conftest import make_font
+    from render_fonts import make_font
 
     from xjeditor.render.pdf import FontEmbedError
 

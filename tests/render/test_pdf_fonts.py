@@ -8,7 +8,7 @@ import re
 import struct
 
 import pytest
-from conftest import SAMPLE, make_font
+from render_fonts import SAMPLE, make_font
 from fontTools.ttLib import TTFont
 
 from xjeditor.render.pdf_fonts import FontSubset, to_unicode_cmap

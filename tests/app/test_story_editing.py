@@ -1,4 +1,4 @@
-"""The editor's fourth slice: live reflow while typing, the 样式 panel, moving pages."""
+"""Editing stories: live reflow while typing, the 样式 panel, moving pages."""
 
 from __future__ import annotations
 

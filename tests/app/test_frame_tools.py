@@ -1,4 +1,4 @@
-"""The editor's third slice: frame tools with snapping, threading, images, the 属性 panel."""
+"""Frame tools with snapping, threading, images, the 属性 panel."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def test_place_an_image_fit_fill_pan_scale_and_caption(window, demo, tmp_path, m
     assert fit.iw <= fit.clip[2] + 0.01
     window.act_manual_image.trigger()
     assert f.fit == FitMode.MANUAL
-    start_scale = f.scale  # what FIT showed (test_fifth_slice checks it in detail)
+    start_scale = f.scale  # what FIT showed (test_frame_edits checks it in detail)
     window.canvas.imagePanned.emit(0, f.id, 5.0, -3.0)
     assert (f.offset_x, f.offset_y) == (5.0, -3.0)
     window.canvas.imageScaled.emit(0, f.id, 1.1)

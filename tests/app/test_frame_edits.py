@@ -1,6 +1,6 @@
-"""The editor's fifth slice: recovery of never-saved issues at start-up, image frames that
-switch to manual without jumping, rules resized by their ends, and deleting a frame in the
-middle of a thread."""
+"""Editing frames: image frames that switch to manual without jumping, rules resized by
+their ends, deleting a frame in the middle of a thread; and recovery of never-saved issues
+at start-up."""
 
 from __future__ import annotations
 
