@@ -3,8 +3,9 @@
 Nothing is laid out here: every glyph run, rule, box and image is drawn where the
 display list puts it. What this module adds is what a printing plant needs:
 
-- text as one text object per run, each character at exactly ``x + xs[i]`` (one ``TJ``
-  with kerning-style adjustments), in subset-embedded fonts with ToUnicode maps
+- text as one text object per run, each character at exactly ``x + xs[i]`` (the most
+  common gap as character spacing ``Tc``, ``TJ`` numbers for the others), in
+  subset-embedded fonts with ToUnicode maps
   (``pdf_fonts``); no other font is referenced;
 - CMYK only, with black text overprinting (spec R44);
 - images cropped, downsampled and separated to CMYK JPEG (``pdf_images``); a placeholder
@@ -36,8 +37,7 @@ from ..paths import replace_file
 from ..typeset.diagnostics import Finding, Severity
 from ..typeset.display import Box, DisplayPage, GlyphRun, ImagePlacement, Rule
 from .pdf_fonts import DEFLATE_LEVEL, FontEmbedError, FontSubset, SfntFace, flate_stream
-from .pdf_images import (ImageError, ImageTooLarge, PreparedImage, cached_image, jpeg_stream, prepare_image,
-                         prepare_images)
+from .pdf_images import (ImageError, ImageTooLarge, PreparedImage, cached_image, jpeg_stream, prepare_images)
 from .pdfx import PDFX_PDF_VERSION, OutputIntent, attach_output_intent, install_info
 
 __all__ = ["Finding", "FontEmbedError", "OutputIntent", "build_pdf", "reader_spreads", "render_pdf"]
@@ -52,8 +52,6 @@ MARK_GAP = 6.0  # points between the bleed edge and the start of a mark
 MARK_LENGTH = 18.0  # points
 MARK_MARGIN = 6.0  # points of MediaBox beyond the marks' outer ends
 MARK_COLOR = CMYK(0, 0, 0, 1)
-
-MAX_IMAGE_THREADS = 4
 
 # A character overlapped by the next one by more than this (in em) gets a narrower
 # advance (see _PageWriter.glyph_run).
@@ -215,12 +213,6 @@ class _ImageBook:
         results = prepare_images([(self._images[item.image], item.clip, item.ix, item.iy, item.iw, item.ih)
                                   for item in jobs.values()])
         self._prepared.update(zip(jobs, results, strict=True))
-
-    def _prepare_one(self, item: ImagePlacement) -> PreparedImage | ImageError | None:
-        try:
-            return prepare_image(self._images[item.image], item.clip, item.ix, item.iy, item.iw, item.ih)
-        except ImageError as exc:
-            return exc
 
     def get(self, item: ImagePlacement) -> tuple[str, PreparedImage] | None:
         """(XObject name, prepared image), or None when nothing of it shows. Raises
@@ -595,7 +587,7 @@ def _draw_document(pages: Sequence[DisplayPage], *, fonts: FontResolver,
     book = _FontBook(fonts)
     image_book = _ImageBook(doc, images or {})
     total = len(pages)
-    # the images of all pages prepared together (in threads)
+    # the images of all pages prepared together (in worker processes when several are new)
     image_book.prepare(item for page in pages for item in page.items if isinstance(item, ImagePlacement))
     done = 0
     memo = _ExportMemo()
