@@ -6,6 +6,7 @@ top of the repository. ``XJEDITOR_HOME`` points elsewhere when set.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -198,6 +199,19 @@ def replace_file(target: str | os.PathLike[str], write: Callable[[BinaryIO, Path
         except OSError:  # the rename happened; a folder that cannot be fsynced is no error
             pass
     return path
+
+
+def source_digest(*sources: str) -> str:
+    """A hash of source files, for the keys of cache entries that code makes: a change to
+    it never meets entries the code before it made. A source that cannot be read gives a
+    random part, so the entries serve this process only."""
+    h = hashlib.blake2b(digest_size=16)
+    for source in sources:
+        try:
+            h.update(Path(source).read_bytes())
+        except (OSError, TypeError):
+            h.update(os.urandom(16))
+    return h.hexdigest()
 
 
 def write_cache_file(path: Path, data: bytes) -> None:

@@ -63,7 +63,7 @@ from PIL import Image, UnidentifiedImageError
 from PIL import __version__ as PILLOW_VERSION
 
 from ..model import ImageAsset
-from ..paths import prune_cache, resources_dir, touch_cache_file, user_cache_dir, write_cache_file
+from ..paths import prune_cache, source_digest, resources_dir, touch_cache_file, user_cache_dir, write_cache_file
 from ..typeset.imagesize import SOF_MARKERS, image_size_px, jpeg_segments
 from . import picture_decode
 from .picture_decode import MAX_PIXELS, to_8bit
@@ -324,15 +324,8 @@ def _output_profile_digest(home: str | None) -> str:
 
 @functools.cache
 def _code_digest() -> str:
-    """A hash of the source of the code that prepares a picture: a changed preparation
-    never meets entries the code before it made."""
-    h = hashlib.blake2b(digest_size=16)
-    for source in (__file__, picture_decode.__file__):
-        try:
-            h.update(Path(source).read_bytes())
-        except (OSError, TypeError):
-            h.update(os.urandom(16))  # source not to be had: this process's entries only
-    return h.hexdigest()
+    """A hash of the source of the code that prepares a picture (``paths.source_digest``)."""
+    return source_digest(__file__, picture_decode.__file__)
 
 
 def _cache_key(asset: ImageAsset, part, iw: float, ih: float, max_ppi: float) -> str:

@@ -23,7 +23,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import struct
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from PIL import Image
 from PIL import __version__ as PILLOW_VERSION
 
 from ..model import ImageAsset
-from ..paths import prune_cache, touch_cache_file, user_cache_dir, write_cache_file
+from ..paths import prune_cache, source_digest, touch_cache_file, user_cache_dir, write_cache_file
 from . import picture_decode
 
 # Long sides of the proxies, smallest first: page thumbnails, then the canvas.
@@ -53,15 +52,8 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _code_digest() -> str:
-    """A hash of the source of the code that makes a proxy: changed decoding never meets
-    entries the code before it made."""
-    h = hashlib.blake2b(digest_size=16)
-    for source in (__file__, picture_decode.__file__):
-        try:
-            h.update(Path(source).read_bytes())
-        except (OSError, TypeError):
-            h.update(os.urandom(16))  # source not to be had: this process's entries only
-    return h.hexdigest()
+    """A hash of the source of the code that makes a proxy (``paths.source_digest``)."""
+    return source_digest(__file__, picture_decode.__file__)
 
 
 def cache_key(asset: ImageAsset, size: int) -> str:
